@@ -1,0 +1,56 @@
+# MSRC-17 (real photos, 16 object classes + background, VOC layout; train
+# 295, val 58).  Image-level labels are derived from the masks; training
+# reads nothing else.  data_root is relative to the repository root, where
+# ../shared is the project's shared data folder.
+dataset_type = 'MSRC17Dataset'
+data_root = '../shared/data/msrc17'
+num_classes = 17
+crop_size = (256, 256)
+train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='RandomResize', scale=(320, 320), ratio_range=(0.7, 1.3),
+         keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackWSSSInputs'),
+]
+test_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='PackWSSSInputs'),
+]
+eval_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackWSSSInputs'),
+]
+train_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+    ann_file='ImageSets/Segmentation/train.txt')
+val_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+    ann_file='ImageSets/Segmentation/val.txt')
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(**train_split, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**val_split, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+cam_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**train_split, pipeline=test_pipeline))
+val_evaluator = dict(type='ImageLabelMetric')
+test_evaluator = val_evaluator

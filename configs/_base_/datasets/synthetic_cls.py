@@ -1,0 +1,48 @@
+# The embedded synthetic demo data (mmwsss.datasets.synthetic), generated
+# into data_root on first use: 4 object classes + background, 96x96 images,
+# 400 train / 80 val.
+dataset_type = 'SyntheticWSSSDataset'
+data_root = 'data/synthetic'
+num_classes = 5
+train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]
+test_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='PackWSSSInputs'),
+]
+eval_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackWSSSInputs'),
+]
+train_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+    ann_file='ImageSets/Segmentation/train.txt')
+val_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
+    ann_file='ImageSets/Segmentation/val.txt')
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(**train_split, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=20,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**val_split, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+cam_dataloader = dict(
+    batch_size=20,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**train_split, pipeline=test_pipeline))
+val_evaluator = dict(type='ImageLabelMetric')
+test_evaluator = val_evaluator

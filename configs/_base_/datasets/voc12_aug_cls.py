@@ -1,0 +1,60 @@
+# PASCAL VOC 2012 + SBD (train_aug: 10,582 images; val: 1,449) with image-level
+# labels derived from the masks (the cls_labels of PSA/IRN).  Expected layout:
+#   data/VOCdevkit/VOC2012/{JPEGImages,SegmentationClassAug,Annotations}
+#   data/VOCdevkit/VOC2012/ImageSets/Segmentation/{train_aug,val}.txt
+dataset_type = 'VOCWSSSDataset'
+data_root = 'data/VOCdevkit/VOC2012'
+num_classes = 21
+crop_size = (512, 512)
+train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='RandomResize', scale=(512, 512), ratio_range=(0.625, 1.25),
+         keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackWSSSInputs'),
+]
+test_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='PackWSSSInputs'),
+]
+# used by evaluation only (tools/test.py on a segmentor, pseudo-label eval)
+eval_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='PackWSSSInputs'),
+]
+train_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(
+        img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
+    ann_file='ImageSets/Segmentation/train_aug.txt')
+val_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(
+        img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
+    ann_file='ImageSets/Segmentation/val.txt')
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(**train_split, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**val_split, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+# CAMs are made for the training images, seen without augmentation.
+cam_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**train_split, pipeline=test_pipeline))
+val_evaluator = dict(type='ImageLabelMetric')
+test_evaluator = val_evaluator

@@ -1,0 +1,30 @@
+# CPU-sized CAM classifier: ImageNet MobileNetV2 (mmseg backbone, converted
+# from the tonylins weights by tools/model_converters/mobilenetv2_tonylins.py),
+# output stride 8 (dilated last stages, as mmseg's MobileNetV2 DeepLab
+# configs), 1x1 classifier, GAP.
+norm_mean = [123.675, 116.28, 103.53]
+norm_std = [58.395, 57.12, 57.375]
+data_preprocessor = dict(
+    type='WSSSDataPreProcessor', mean=norm_mean, std=norm_std,
+    bgr_to_rgb=True, pad_val=0, seg_pad_val=255)
+model = dict(
+    type='CAMClassifier',
+    data_preprocessor=data_preprocessor,
+    backbone=dict(
+        type='MobileNetV2',
+        widen_factor=1.,
+        strides=(1, 2, 2, 1, 1, 1, 1),
+        dilations=(1, 1, 1, 2, 2, 4, 4),
+        out_indices=(6, ),
+        norm_cfg=dict(type='BN', requires_grad=True),
+        norm_eval=True,
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='pretrained/mobilenetv2_imagenet_mmseg.pth')),
+    head=dict(
+        type='CAMHead',
+        in_channels=320,
+        num_classes=21,
+        dropout_ratio=0.1,
+        loss_cls=dict(type='MultiLabelSoftMarginLoss')),
+    test_cfg=dict(cam_scales=(1.0, 0.5, 1.5, 2.0), cam_flip=True))

@@ -1,0 +1,17 @@
+from .coco import COCO_CLASSES, COCOWSSSDataset
+from .custom import ImageLabelFolderDataset, parse_labels_file
+from .image_label_dataset import (ImageLabelSegDataset, labels_from_mask,
+                                  read_mask)
+from .msrc17 import MSRC17_CLASSES, MSRC17Dataset
+from .synthetic import (SYNTHETIC_CLASSES, SyntheticWSSSDataset,
+                        generate_synthetic_dataset)
+from .transforms import *  # noqa: F401,F403
+from .voc import VOC_CLASSES, VOCWSSSDataset
+
+__all__ = [
+    'COCO_CLASSES', 'COCOWSSSDataset', 'ImageLabelFolderDataset',
+    'parse_labels_file', 'ImageLabelSegDataset', 'labels_from_mask',
+    'read_mask', 'MSRC17_CLASSES', 'MSRC17Dataset', 'SYNTHETIC_CLASSES',
+    'SyntheticWSSSDataset', 'generate_synthetic_dataset', 'VOC_CLASSES',
+    'VOCWSSSDataset'
+]

@@ -1,0 +1,25 @@
+"""Packing image-level labels into MMSeg data samples."""
+from mmseg.datasets.transforms import PackSegInputs
+from mmseg.registry import TRANSFORMS
+
+DEFAULT_META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
+                     'pad_shape', 'scale_factor', 'flip', 'flip_direction',
+                     'reduce_zero_label', 'img_labels', 'sample_idx')
+
+
+@TRANSFORMS.register_module()
+class PackWSSSInputs(PackSegInputs):
+    """``PackSegInputs`` that also carries ``img_labels`` (and the sample
+    index, which erasing and CAM writers use to find per-image state) in the
+    data sample's metainfo.  ``gt_seg_map`` is packed only when an
+    evaluation pipeline loaded it."""
+
+    def __init__(self, meta_keys=DEFAULT_META_KEYS) -> None:
+        super().__init__(meta_keys=meta_keys)
+
+    def transform(self, results: dict) -> dict:
+        if 'img_labels' not in results:
+            raise KeyError(f'{results.get("img_path")}: no img_labels in the '
+                           'data info; use an mmwsss dataset')
+        results['img_labels'] = [int(c) for c in results['img_labels']]
+        return super().transform(results)

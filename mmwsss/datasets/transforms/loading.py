@@ -1,0 +1,104 @@
+"""Loading transforms that fail loudly on bad files.
+
+mmcv's ``LoadImageFromFile`` turns an undecodable file into an obscure
+``NoneType`` error and decodes a truncated JPEG silently (grey bottom half).
+These variants name the file and the problem instead.
+"""
+import os.path as osp
+
+import mmcv
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmcv.transforms import LoadImageFromFile as _LoadImageFromFile
+from mmseg.datasets.transforms import LoadAnnotations as _LoadAnnotations
+from mmseg.registry import TRANSFORMS
+
+from ..image_label_dataset import read_mask
+
+_JPEG_EOI = b'\xff\xd9'
+_PNG_END = b'IEND'
+
+
+def check_image_bytes(path: str, data: bytes) -> None:
+    """Raise ``ValueError`` naming ``path`` for empty or truncated files."""
+    if not data:
+        raise ValueError(f'{path}: image file is empty')
+    if data[:2] == b'\xff\xd8' and _JPEG_EOI not in data[-1024:]:
+        raise ValueError(f'{path}: JPEG is truncated (no end-of-image marker)')
+    if data[:8] == b'\x89PNG\r\n\x1a\n' and _PNG_END not in data[-64:]:
+        raise ValueError(f'{path}: PNG is truncated (no IEND chunk)')
+
+
+def load_image_checked(path: str, color_type: str = 'color',
+                       backend: str = 'cv2') -> np.ndarray:
+    """Decode an image file; bad files raise an error that names them."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'image file {path} does not exist')
+    with open(path, 'rb') as handle:
+        data = handle.read()
+    check_image_bytes(path, data)
+    img = mmcv.imfrombytes(data, flag=color_type, backend=backend)
+    if img is None:
+        raise ValueError(f'{path}: cannot decode image (corrupt file or '
+                         'unsupported format)')
+    return img
+
+
+@TRANSFORMS.register_module()
+class LoadCheckedImageFromFile(_LoadImageFromFile):
+    """``LoadImageFromFile`` with clear errors for missing/corrupt/truncated
+    images.  Same arguments and outputs as mmcv's transform."""
+
+    def transform(self, results: dict) -> dict:
+        path = results['img_path']
+        img = load_image_checked(path, self.color_type,
+                                 self.imdecode_backend)
+        if self.to_float32:
+            img = img.astype(np.float32)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+
+@TRANSFORMS.register_module()
+class LoadCheckedAnnotations(_LoadAnnotations):
+    """MMSeg's ``LoadAnnotations`` (raw palette indices) that also checks the
+    mask has the size of the image loaded before it.  For evaluation
+    pipelines only: training code never reads masks."""
+
+    def _load_seg_map(self, results: dict) -> None:
+        path = results['seg_map_path']
+        mask = read_mask(path).astype(np.uint8)
+        if 'img_shape' in results and tuple(mask.shape) != tuple(
+                results['img_shape'][:2]):
+            raise ValueError(
+                f'{path}: mask size {mask.shape} differs from image '
+                f'{results.get("img_path")} size {results["img_shape"][:2]}')
+        if results.get('label_map') is not None:
+            remapped = mask.copy()
+            for old_id, new_id in results['label_map'].items():
+                remapped[mask == old_id] = new_id
+            mask = remapped
+        results['gt_seg_map'] = mask
+        results['seg_fields'].append('gt_seg_map')
+
+
+@TRANSFORMS.register_module()
+class CheckImageLabels(BaseTransform):
+    """Validate ``img_labels`` against the number of classes (a guard for
+    hand-written labels files and converted datasets)."""
+
+    def __init__(self, num_classes: int) -> None:
+        self.num_classes = num_classes
+
+    def transform(self, results: dict) -> dict:
+        labels = results.get('img_labels')
+        if labels is None:
+            raise KeyError(f'{results.get("img_path")}: data info has no '
+                           'img_labels; use an mmwsss dataset')
+        bad = [c for c in labels if not 1 <= c < self.num_classes]
+        if bad:
+            raise ValueError(f'{results.get("img_path")}: image labels {bad} '
+                             f'outside [1, {self.num_classes})')
+        return results

@@ -1,0 +1,4 @@
+from .image_label_metric import (ImageLabelMetric, average_precision,
+                                 multilabel_scores)
+
+__all__ = ['ImageLabelMetric', 'average_precision', 'multilabel_scores']

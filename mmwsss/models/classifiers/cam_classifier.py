@@ -1,0 +1,122 @@
+"""The CAM classifier: any backbone + a CAM head, trained on image labels.
+
+It is an MMSeg segmentor (``BaseSegmentor``) so that it trains, validates and
+tests through MMSeg's runners, data preprocessors and configs like any other
+model.  Validation/test produce image-level class probabilities
+(``pred_cls_scores``), scored by :class:`ImageLabelMetric`; CAMs come from
+:meth:`CAMClassifier.predict_cams`.
+"""
+from typing import List, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmseg.models.segmentors.base import BaseSegmentor
+from mmseg.registry import MODELS
+from mmseg.utils import SampleList
+
+from .cam import DEFAULT_CAM_SCALES, batch_cams
+
+
+def sample_labels(data_samples: SampleList) -> List[List[int]]:
+    """Image-level labels packed by ``PackWSSSInputs``."""
+    try:
+        return [list(s.metainfo['img_labels']) for s in data_samples]
+    except KeyError:
+        raise KeyError('data samples carry no img_labels: pack them with '
+                       'PackWSSSInputs and an mmwsss dataset') from None
+
+
+@MODELS.register_module()
+class CAMClassifier(BaseSegmentor):
+    """Multi-label classifier whose score maps are CAMs.
+
+    Args:
+        backbone: any MMSeg backbone, ``mmpretrain.*`` backbone, or
+            :class:`TorchvisionBackbone` / :class:`DilatedVGG16`.
+        head: a :class:`CAMHead` config (``num_classes`` incl. background).
+        neck: optional neck.
+        in_index: which backbone output feeds the head.
+        test_cfg: ``cam_scales`` (default 1.0, 0.5, 1.5, 2.0) and
+            ``cam_flip`` (default True) for :meth:`predict_cams`.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 head: dict,
+                 neck: Optional[dict] = None,
+                 in_index: int = -1,
+                 train_cfg: Optional[dict] = None,
+                 test_cfg: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg=None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck) if neck is not None else None
+        self.head = MODELS.build(head)
+        self.in_index = in_index
+        self.train_cfg = train_cfg or {}
+        self.test_cfg = test_cfg or {}
+
+    @property
+    def num_classes(self) -> int:
+        """Classes including background."""
+        return self.head.num_classes
+
+    # ----------------------------------------------------------- forward
+    def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
+        feats = self.backbone(inputs)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        if isinstance(feats, (list, tuple)):
+            feats = feats[self.in_index]
+        return feats
+
+    def cam_logits(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Raw CAMs ``(B, num_classes - 1, h, w)``."""
+        return self.head(self.extract_feat(inputs))
+
+    def encode_decode(self, inputs: torch.Tensor,
+                      batch_data_samples: SampleList) -> torch.Tensor:
+        """CAM logits upsampled to the input size."""
+        return F.interpolate(
+            self.cam_logits(inputs), size=inputs.shape[2:], mode='bilinear',
+            align_corners=False)
+
+    def _forward(self, inputs: torch.Tensor, data_samples=None):
+        return self.cam_logits(inputs)
+
+    # ------------------------------------------------------------- train
+    def loss(self, inputs: torch.Tensor, data_samples: SampleList) -> dict:
+        return self.head.loss(self.cam_logits(inputs),
+                              sample_labels(data_samples))
+
+    # -------------------------------------------------------------- test
+    def predict(self, inputs: torch.Tensor,
+                data_samples: SampleList = None) -> SampleList:
+        """Attach ``pred_cls_scores`` (sigmoid probabilities of the
+        foreground classes) to every data sample."""
+        scores = torch.sigmoid(self.head.pool(self.cam_logits(inputs)))
+        if data_samples is None:
+            from mmseg.structures import SegDataSample
+            data_samples = [SegDataSample() for _ in range(len(inputs))]
+        for sample, score in zip(data_samples, scores):
+            sample.set_data({'pred_cls_scores': score.detach()})
+        return data_samples
+
+    @torch.no_grad()
+    def predict_cams(self,
+                     inputs: torch.Tensor,
+                     data_samples: SampleList,
+                     scales: Sequence[float] = None,
+                     flip: bool = None) -> List[torch.Tensor]:
+        """Multi-scale (+flip) CAMs of each image's labelled classes,
+        normalised to [0, 1] per class, at each image's original size."""
+        scales = scales or self.test_cfg.get('cam_scales', DEFAULT_CAM_SCALES)
+        flip = self.test_cfg.get('cam_flip', True) if flip is None else flip
+        valid = [tuple(s.metainfo.get('img_shape', inputs.shape[2:]))[:2]
+                 for s in data_samples]
+        out = [tuple(s.metainfo.get('ori_shape', v))[:2]
+               for s, v in zip(data_samples, valid)]
+        return batch_cams(self.cam_logits, inputs, sample_labels(data_samples),
+                          valid, out, scales, flip)

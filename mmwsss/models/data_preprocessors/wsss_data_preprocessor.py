@@ -1,0 +1,42 @@
+"""Data preprocessor that also batches images of different sizes at test
+time (right/bottom padding), so CAM generation over real datasets, whose
+images differ in size, runs batched."""
+import torch
+from mmseg.models.data_preprocessor import SegDataPreProcessor
+from mmseg.registry import MODELS
+from mmseg.utils import stack_batch
+
+
+@MODELS.register_module()
+class WSSSDataPreProcessor(SegDataPreProcessor):
+    """``SegDataPreProcessor``; in test mode, images of unequal sizes are
+    padded to the largest one and each sample's ``img_shape`` keeps its
+    unpadded size (MMSeg's version asserts equal sizes)."""
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        if training:
+            return super().forward(data, training=True)
+        data = self.cast_data(data)
+        inputs = data['inputs']
+        data_samples = data.get('data_samples')
+        if self.channel_conversion and inputs[0].size(0) == 3:
+            inputs = [img[[2, 1, 0], ...] for img in inputs]
+        inputs = [img.float() for img in inputs]
+        if self._enable_normalize:
+            inputs = [(img - self.mean) / self.std for img in inputs]
+        sizes = {tuple(img.shape[1:]) for img in inputs}
+        if len(sizes) == 1 and not self.test_cfg:
+            return dict(inputs=torch.stack(inputs), data_samples=data_samples)
+        test_cfg = self.test_cfg or {}
+        size = test_cfg.get('size')
+        divisor = None if size else test_cfg.get('size_divisor', 1)
+        batch, pad_infos = stack_batch(
+            inputs=inputs,
+            size=size,
+            size_divisor=divisor,
+            pad_val=self.pad_val,
+            seg_pad_val=self.seg_pad_val)
+        if data_samples is not None:
+            for sample, pad_info in zip(data_samples, pad_infos):
+                sample.set_metainfo({**pad_info})
+        return dict(inputs=batch, data_samples=data_samples)

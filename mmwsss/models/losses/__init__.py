@@ -1,0 +1,3 @@
+from .multilabel_loss import MultiLabelSoftMarginLoss
+
+__all__ = ['MultiLabelSoftMarginLoss']
