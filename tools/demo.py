@@ -7,7 +7,7 @@ mIoU at the best background threshold) and writes overlay PNGs.
 import argparse
 import os.path as osp
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmseg.registry import DATASETS
@@ -28,6 +28,8 @@ def parse_args():
     parser.add_argument('--work-dir', default='work_dirs/demo')
     parser.add_argument('--data-root', default='data/synthetic')
     parser.add_argument('--num-overlays', type=int, default=8)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings')
     return parser.parse_args()
 
 
@@ -35,6 +37,8 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg.work_dir = args.work_dir
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
                 'cam_dataloader'):
         cfg[key].dataset.data_root = args.data_root
@@ -43,7 +47,8 @@ def main():
     print('== 1/4 training the CAM classifier on image-level labels')
     runner = Runner.from_cfg(cfg)
     runner.train()
-    checkpoint = osp.join(args.work_dir, f'epoch_{cfg.max_epochs}.pth')
+    checkpoint = osp.join(args.work_dir,
+                          f'epoch_{cfg.train_cfg.max_epochs}.pth')
 
     print('== 2/4 writing multi-scale CAMs of the training images')
     init_default_scope('mmseg')

@@ -6,7 +6,10 @@ the same command continues; launched with torchrun (``--launcher pytorch``)
 every rank handles its own shard.
 """
 import argparse
+import os
 import os.path as osp
+
+import torch
 
 from mmengine.config import Config, DictAction
 from mmengine.dist import barrier, get_dist_info, init_dist
@@ -25,7 +28,7 @@ def parse_args():
     parser.add_argument('--scales', type=float, nargs='+',
                         help='override model.test_cfg.cam_scales')
     parser.add_argument('--no-flip', action='store_true')
-    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--device', help='default: cuda if available')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm', 'mpi'])
@@ -39,15 +42,19 @@ def main():
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     check_config(cfg, args.config)
+    device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     if args.launcher != 'none':
-        init_dist(args.launcher)
+        init_dist(args.launcher,
+                  backend='nccl' if device.startswith('cuda') else 'gloo')
+        if device == 'cuda':
+            device = f'cuda:{int(os.environ.get("LOCAL_RANK", 0))}'
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     work_dir = cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     out_dir = args.out_dir or osp.join(work_dir, 'cams')
     loader_cfg = cfg.cam_dataloader
     dataset = DATASETS.build(loader_cfg.dataset)
-    model = init_model(cfg, args.checkpoint, device=args.device)
+    model = init_model(cfg, args.checkpoint, device=device)
     stats = make_cams(
         model, dataset, out_dir,
         batch_size=loader_cfg.get('batch_size', 1),

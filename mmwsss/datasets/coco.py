@@ -99,5 +99,11 @@ class COCOWSSSDataset(ImageLabelSegDataset):
             cat_to_label[cat['id']] = index[cat['name']]
         labels = defaultdict(set)
         for ann in annotations:
-            labels[images[ann['image_id']]].add(cat_to_label[ann['category_id']])
+            try:
+                labels[images[ann['image_id']]].add(
+                    cat_to_label[ann['category_id']])
+            except KeyError as exc:
+                raise ValueError(
+                    f'{path}: annotation {ann.get("id")} refers to unknown '
+                    f'image or category {exc}') from None
         return {name: sorted(found) for name, found in labels.items()}

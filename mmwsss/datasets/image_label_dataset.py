@@ -36,12 +36,19 @@ def read_mask(path: str) -> np.ndarray:
             if img.mode not in ('P', 'L', 'I', 'I;16'):
                 raise ValueError(f'{path}: mask mode {img.mode} is not a '
                                  'palette or grey-level image')
-            return np.asarray(img).astype(np.int64)
+            mask = np.asarray(img).astype(np.int64)
     except ValueError:
         raise
     except Exception as exc:
         raise ValueError(
             f'{path}: cannot read mask (corrupt or truncated: {exc})') from exc
+    if mask.ndim != 2:
+        raise ValueError(f'{path}: mask must be single-channel, got shape '
+                         f'{mask.shape}')
+    if mask.size and (mask.max() > 255 or mask.min() < 0):
+        raise ValueError(f'{path}: mask values must lie in 0..255 (found '
+                         f'{mask.min()}..{mask.max()})')
+    return mask
 
 
 def labels_from_mask(mask: np.ndarray, num_classes: int, path: str,
@@ -76,8 +83,9 @@ class ImageLabelSegDataset(BaseSegDataset):
     # ---------------------------------------------------------------- lists
     def load_data_list(self) -> List[dict]:
         if self.ann_file and not osp.isdir(self.ann_file):
-            read_split(self.ann_file)  # clear errors: missing / empty file
-        data_list = super().load_data_list()
+            data_list = self._data_list_from_split(read_split(self.ann_file))
+        else:
+            data_list = super().load_data_list()
         if not data_list:
             raise ValueError(
                 f'{type(self).__name__}: no images found (ann_file='
@@ -85,6 +93,24 @@ class ImageLabelSegDataset(BaseSegDataset):
         labels = self.load_image_labels(data_list)
         for info, img_labels in zip(data_list, labels):
             info['img_labels'] = list(img_labels)
+        return data_list
+
+    def _data_list_from_split(self, ids: List[str]) -> List[dict]:
+        """Data infos of the image ids of a split file (blank lines and
+        trailing fields already dropped by :func:`read_split`)."""
+        img_dir = self.data_prefix.get('img_path', '')
+        ann_dir = self.data_prefix.get('seg_map_path')
+        data_list = []
+        for img_id in ids:
+            info = dict(
+                img_path=osp.join(img_dir, img_id + self.img_suffix),
+                label_map=self.label_map,
+                reduce_zero_label=self.reduce_zero_label,
+                seg_fields=[])
+            if ann_dir is not None:
+                info['seg_map_path'] = osp.join(ann_dir,
+                                                img_id + self.seg_map_suffix)
+            data_list.append(info)
         return data_list
 
     # --------------------------------------------------------------- labels
@@ -109,8 +135,13 @@ class ImageLabelSegDataset(BaseSegDataset):
     def _cached(self, paths: Sequence[str], compute) -> List[List[int]]:
         cache_file = self._cache_file(paths)
         if cache_file and osp.isfile(cache_file):
-            with open(cache_file) as handle:
-                return json.load(handle)
+            try:
+                with open(cache_file) as handle:
+                    cached = json.load(handle)
+                if isinstance(cached, list) and len(cached) == len(paths):
+                    return cached
+            except (OSError, ValueError):
+                pass  # a damaged cache is rebuilt below
         labels = compute(paths)
         if cache_file:
             try:

@@ -90,11 +90,16 @@ def _paste_object(img: np.ndarray, mask: np.ndarray, cls: int,
     body = _shape_mask(cls, size, rng)
     tex = _body_texture(size, rng)
     # class-specific mark: a small square somewhere inside the body
-    mark = max(4, size // 5)
+    # (shrunk for bodies too thin to hold the default size)
+    mark, inside = max(4, size // 5) + 1, []
     ys, xs = np.nonzero(body)
-    inside = [(y, x) for y, x in zip(ys, xs)
-              if y + mark <= size and x + mark <= size
-              and body[y:y + mark, x:x + mark].all()]
+    while not inside and mark > 1:
+        mark -= 1
+        inside = [(y, x) for y, x in zip(ys, xs)
+                  if y + mark <= size and x + mark <= size
+                  and body[y:y + mark, x:x + mark].all()]
+    if not inside:
+        return False  # body of a few pixels: skip this object
     y0, x0 = inside[int(rng.integers(len(inside)))]
     tex[y0:y0 + mark, x0:x0 + mark] = MARK_COLOURS[cls - 1]
     region = img[window]

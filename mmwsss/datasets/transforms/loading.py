@@ -75,6 +75,10 @@ class LoadCheckedAnnotations(_LoadAnnotations):
             raise ValueError(
                 f'{path}: mask size {mask.shape} differs from image '
                 f'{results.get("img_path")} size {results["img_shape"][:2]}')
+        if results.get('reduce_zero_label', self.reduce_zero_label):
+            mask[mask == 0] = 255  # as mmseg: 0 -> ignored, others shift
+            mask = mask - 1
+            mask[mask == 254] = 255
         if results.get('label_map') is not None:
             remapped = mask.copy()
             for old_id, new_id in results['label_map'].items():

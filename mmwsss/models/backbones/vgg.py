@@ -22,12 +22,12 @@ class DilatedVGG16(BaseModule):
     """VGG16 feature extractor with output stride 8, 16 or 32.
 
     Args:
-        output_stride: 32 is the plain classifier; 16 keeps pool5 at stride
-            1 and dilates nothing (pool4 output resolution); 8 is
-            DeepLab-LargeFOV: pool4 and pool5 become 3x3 stride-1 poolings
-            and conv5 is dilated by 2.
-        with_pool5: keep the last pooling layer (LargeFOV keeps it, with
-            stride 1; a CAM classifier usually drops it).
+        output_stride: 32 is the plain ImageNet trunk (all five poolings);
+            16 ends at conv5 (pool4's resolution); 8 is DeepLab-LargeFOV:
+            pool4 (and pool5) become 3x3 stride-1 poolings and conv5 is
+            dilated by 2.
+        with_pool5: for strides 8/16, keep pool5 as a 3x3 stride-1 pooling
+            (LargeFOV keeps it; a CAM classifier usually drops it).
         frozen_stages: number of conv blocks (1-5) whose weights are frozen.
         init_cfg: e.g. ``dict(type='Pretrained', checkpoint='torchvision://
             vgg16')`` or a local path to torchvision's file.
@@ -56,7 +56,7 @@ class DilatedVGG16(BaseModule):
             if spec == 'M':
                 pool_index += 1
                 stride_kept = 2 ** pool_index <= output_stride
-                if pool_index == 5 and not with_pool5:
+                if pool_index == 5 and output_stride < 32 and not with_pool5:
                     layers.append(nn.Identity())
                 elif stride_kept:
                     layers.append(nn.MaxPool2d(2, 2, ceil_mode=True))

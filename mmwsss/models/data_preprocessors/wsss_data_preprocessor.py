@@ -30,13 +30,15 @@ class WSSSDataPreProcessor(SegDataPreProcessor):
         test_cfg = self.test_cfg or {}
         size = test_cfg.get('size')
         divisor = None if size else test_cfg.get('size_divisor', 1)
-        batch, pad_infos = stack_batch(
+        if data_samples is None:
+            from mmseg.structures import SegDataSample
+            data_samples = [SegDataSample() for _ in inputs]
+        # with data samples, stack_batch records each unpadded img_shape
+        batch, data_samples = stack_batch(
             inputs=inputs,
+            data_samples=data_samples,
             size=size,
             size_divisor=divisor,
             pad_val=self.pad_val,
             seg_pad_val=self.seg_pad_val)
-        if data_samples is not None:
-            for sample, pad_info in zip(data_samples, pad_infos):
-                sample.set_metainfo({**pad_info})
         return dict(inputs=batch, data_samples=data_samples)
