@@ -84,3 +84,29 @@ def read_split(path: str) -> list:
     if not ids:
         raise ValueError(f'split file {path} is empty: it lists no images')
     return ids
+
+
+def save_regions_file(path: str, regions: np.ndarray,
+                      labels: Sequence[int]) -> None:
+    """Write one image's mined erasing regions atomically: ``regions`` is
+    ``(steps, len(labels), grid, grid)`` bool, one mask per step and class."""
+    regions = np.asarray(regions, dtype=bool)
+    if regions.ndim != 4 or regions.shape[1] != len(labels):
+        raise ValueError(f'{path}: regions must be (steps, len(labels)='
+                         f'{len(labels)}, grid, grid), got {regions.shape}')
+    with atomic_write(path) as handle:
+        np.savez_compressed(handle, regions=regions,
+                            labels=np.asarray(labels, dtype=np.int64))
+
+
+def load_regions_file(path: str) -> Dict[str, np.ndarray]:
+    """Read a file written by :func:`save_regions_file`."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'erasing regions file {path} does not exist')
+    try:
+        with np.load(path) as data:
+            return dict(regions=data['regions'].astype(bool),
+                        labels=data['labels'])
+    except Exception as exc:
+        raise ValueError(f'{path}: not a readable regions file ({exc})') \
+            from exc

@@ -1,0 +1,33 @@
+"""The input side of adversarial erasing."""
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmseg.registry import TRANSFORMS
+
+
+@TRANSFORMS.register_module()
+class EraseMinedRegions(BaseTransform):
+    """Paint an image's cumulative erasing mask with the mean pixel.
+
+    Place it right after image loading: every later geometric transform
+    (resize, crop, flip) then moves the erased area with the image, and after
+    normalisation erased pixels are 0, the "erased" value of the AE paper.
+    The mask store and fill colour are attached by
+    :class:`AdversarialErasingHook` before training starts; without the hook
+    (or before the first erasing step) the transform changes nothing.
+    """
+
+    def __init__(self) -> None:
+        self.store = None
+        self.fill_bgr = (0, 0, 0)
+
+    def transform(self, results: dict) -> dict:
+        if self.store is None:
+            return results
+        from mmwsss.engine.erasing_masks import grid_to_image
+        mask = self.store.erase_mask(int(results['sample_idx']))
+        if mask.any():
+            img = results['img'].copy()
+            img[grid_to_image(mask, img.shape[:2])] = np.asarray(
+                self.fill_bgr, dtype=img.dtype)
+            results['img'] = img
+        return results

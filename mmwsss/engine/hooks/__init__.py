@@ -1,0 +1,3 @@
+from .adversarial_erasing_hook import AdversarialErasingHook
+
+__all__ = ['AdversarialErasingHook']

@@ -1,0 +1,30 @@
+"""Saliency backends: class-agnostic foreground maps for WSSS.
+
+Every backend is registered in :data:`mmwsss.registry.SALIENCY`; build one
+from a config dict with :func:`build_saliency`.
+"""
+from mmwsss.registry import SALIENCY
+from .base import SaliencyBackend, minmax_normalise
+from .folder import FolderSaliency, read_grey_map
+from .spectral_residual import SpectralResidualSaliency, spectral_residual
+from .u2net import U2NetpSaliency
+
+
+def build_saliency(cfg: dict) -> SaliencyBackend:
+    """Build a backend from ``dict(type=..., **kwargs)``.
+
+    ``_scope_='mmwsss'`` is set because configs run under MMSeg's default
+    scope, which has no saliency registry: without it mmengine searches the
+    ``mmseg`` scope, fails and warns before falling back.
+    """
+    cfg = dict(cfg)
+    cfg.setdefault('_scope_', 'mmwsss')
+    return SALIENCY.build(cfg)
+
+
+__all__ = [
+    'SALIENCY', 'SaliencyBackend', 'FolderSaliency',
+    'SpectralResidualSaliency',
+    'U2NetpSaliency', 'build_saliency', 'minmax_normalise', 'read_grey_map',
+    'spectral_residual'
+]

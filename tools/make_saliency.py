@@ -1,0 +1,82 @@
+"""Write one saliency map per image: ``<out-dir>/<image stem>.png``.
+
+Runs over the config's ``cam_dataloader`` dataset (the training split
+without augmentation), the images CAMs are made for.  The backend is the
+config's ``saliency`` dict, or the one chosen by ``--backend``.  Finished
+files are skipped, so a killed run restarted with the same command
+continues; launched with torchrun (``--launcher pytorch``) every rank handles
+its own shard.
+"""
+import argparse
+import os.path as osp
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.dist import barrier, get_dist_info, init_dist
+from mmengine.registry import init_default_scope
+from mmseg.registry import DATASETS
+
+import mmwsss  # noqa: F401
+from mmwsss.apis.saliency_generation import make_saliency_maps
+from mmwsss.saliency import build_saliency
+
+DEFAULT_MODEL = '../shared/weights/u2netp.onnx'
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Generate saliency maps')
+    parser.add_argument('config')
+    parser.add_argument('--out-dir', help='default: <work_dir>/saliency')
+    parser.add_argument(
+        '--backend', choices=['u2netp', 'spectral', 'folder'],
+        help='overrides cfg.saliency; default: cfg.saliency, else u2netp')
+    parser.add_argument('--model-path', default=DEFAULT_MODEL,
+                        help='ONNX file of the u2netp backend')
+    parser.add_argument('--folder', help='maps of the folder backend')
+    parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    return parser.parse_args()
+
+
+def backend_config(cfg: Config, args) -> dict:
+    """``cfg.saliency`` unless ``--backend`` is given, else from the flags
+    (an explicit flag wins so a config need not be edited to compare)."""
+    if args.backend is None and cfg.get('saliency'):
+        return dict(cfg.saliency)
+    backend = args.backend or 'u2netp'
+    if backend == 'u2netp':
+        return dict(type='U2NetpSaliency', model_path=args.model_path)
+    if backend == 'spectral':
+        return dict(type='SpectralResidualSaliency')
+    if not args.folder:
+        raise SystemExit('--backend folder needs --folder DIR')
+    return dict(type='FolderSaliency', folder=args.folder)
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.launcher != 'none':
+        init_dist(args.launcher,
+                  backend='nccl' if torch.cuda.is_available() else 'gloo')
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    work_dir = cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    out_dir = args.out_dir or osp.join(work_dir, 'saliency')
+    backend = build_saliency(backend_config(cfg, args))
+    dataset = DATASETS.build(cfg.cam_dataloader.dataset)
+    stats = make_saliency_maps(backend, dataset, out_dir,
+                               batch_size=args.batch_size)
+    barrier()
+    rank, world = get_dist_info()
+    print(f'\n[rank {rank}/{world}] {stats["written"]} saliency maps '
+          f'written, {stats["done_before"]} already done, in {out_dir}')
+
+
+if __name__ == '__main__':
+    main()
