@@ -45,7 +45,7 @@ def main():
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    cfg.resume = args.resume
+    cfg.resume = args.resume or bool(cfg.get("resume", False))
     if args.launcher != 'none' and not torch.cuda.is_available():
         cfg.env_cfg.dist_cfg = dict(backend='gloo')  # CPU-only ranks
     check_config(cfg, args.config)

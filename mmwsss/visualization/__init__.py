@@ -1,8 +1,11 @@
 from .cam_visualization import (cam_overlay_row, colourise_mask, heatmap,
                                 plot_threshold_curve, save_png,
                                 write_cam_overlays)
+from .erasing_visualization import (erasing_grid, plot_step_losses,
+                                    write_erasing_grids)
 
 __all__ = [
+    'erasing_grid', 'plot_step_losses', 'write_erasing_grids',
     'cam_overlay_row', 'colourise_mask', 'heatmap', 'plot_threshold_curve',
     'save_png', 'write_cam_overlays'
 ]

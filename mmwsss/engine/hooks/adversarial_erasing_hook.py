@@ -16,10 +16,11 @@ regions are exported to ``<work_dir>/erasing/regions/<image>.npz`` (one bool
 array ``(steps, labels, grid, grid)`` per image) for pseudo-label
 generation, which fuses the first K steps.
 """
+import bisect
 import copy
 import json
 import os.path as osp
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -60,9 +61,11 @@ class AdversarialErasingHook(Hook):
     """Drive a CAM classifier's training through adversarial erasing steps.
 
     Args:
-        epochs_per_step: training epochs per erasing step (paper: ~5).
+        epochs_per_step: training epochs per erasing step (paper: ~5), or
+            one number per step (the first step, on unerased images, often
+            needs longer).
         max_steps: erasing steps at most; ``train_cfg.max_epochs`` must be
-            ``epochs_per_step * max_steps``.
+            the total number of epochs of all steps.
         mining_threshold: a pixel belongs to a class's discriminative region
             when its normalised CAM is at least this (0.8 keeps the top 20%
             of the heat map's range).
@@ -77,11 +80,14 @@ class AdversarialErasingHook(Hook):
         mining_scales / mining_flip: CAM inference settings for mining.
         export_dir: where regions and losses go (default
             ``<work_dir>/erasing``).
+        num_vis_images: for this many labelled images, every step's CAMs
+            are kept (``<export_dir>/step_cams``) for
+            ``tools/visualize_erasing.py``.
     """
     priority = 'LOW'  # after the logger, before CheckpointHook (VERY_LOW)
 
     def __init__(self,
-                 epochs_per_step: int = 5,
+                 epochs_per_step: Union[int, Sequence[int]] = 5,
                  max_steps: int = 3,
                  mining_threshold: float = 0.8,
                  stop_loss_ratio: Optional[float] = 0.9,
@@ -90,10 +96,17 @@ class AdversarialErasingHook(Hook):
                  mining_batch_size: int = 8,
                  mining_scales: Sequence[float] = (1.0, ),
                  mining_flip: bool = True,
-                 export_dir: Optional[str] = None) -> None:
+                 export_dir: Optional[str] = None,
+                 num_vis_images: int = 4) -> None:
         if not 0 < mining_threshold < 1:
             raise ValueError('mining_threshold must lie in (0, 1)')
-        self.epochs_per_step = epochs_per_step
+        if isinstance(epochs_per_step, int):
+            epochs_per_step = [epochs_per_step] * max_steps
+        if len(epochs_per_step) != max_steps:
+            raise ValueError('epochs_per_step lists '
+                             f'{len(epochs_per_step)} steps, max_steps is '
+                             f'{max_steps}')
+        self.step_ends = np.cumsum(epochs_per_step).tolist()
         self.max_steps = max_steps
         self.mining_threshold = mining_threshold
         self.stop_loss_ratio = stop_loss_ratio
@@ -103,6 +116,8 @@ class AdversarialErasingHook(Hook):
         self.mining_scales = tuple(mining_scales)
         self.mining_flip = mining_flip
         self.export_dir = export_dir
+        self.num_vis_images = num_vis_images
+        self.step_cams = {}  # image index -> list of per-step CAMs
         self.store: Optional[ErasingMaskStore] = None
         self.losses: List[List[float]] = []  # per step, per iteration
         self.steps_done = 0
@@ -111,11 +126,10 @@ class AdversarialErasingHook(Hook):
     # ------------------------------------------------------------ set-up
     def before_run(self, runner) -> None:
         loop = runner.train_loop
-        expected = self.epochs_per_step * self.max_steps
-        if loop.max_epochs != expected:
+        if loop.max_epochs != self.step_ends[-1]:
             raise ValueError(
-                f'AdversarialErasingHook: train_cfg.max_epochs must be '
-                f'epochs_per_step x max_steps = {expected}, got '
+                f'AdversarialErasingHook: train_cfg.max_epochs must be the '
+                f'epochs of all erasing steps, {self.step_ends[-1]}, got '
                 f'{loop.max_epochs}')
         train_set = _base_dataset(loop.dataloader.dataset)
         labels = [train_set.get_data_info(i)['img_labels']
@@ -131,6 +145,8 @@ class AdversarialErasingHook(Hook):
                              'has no EraseMinedRegions transform')
         self.export_dir = self.export_dir or osp.join(runner.work_dir,
                                                       'erasing')
+        self.vis_indices = [i for i, l in enumerate(labels) if l
+                            ][:self.num_vis_images]
 
     def _build_mining_set(self, runner, train_set):
         dataset_cfg = copy.deepcopy(runner.cfg.train_dataloader.dataset)
@@ -158,7 +174,8 @@ class AdversarialErasingHook(Hook):
 
     # ---------------------------------------------------------- training
     def current_step(self, runner) -> int:
-        return runner.epoch // self.epochs_per_step
+        """0-based erasing step of the epoch being trained."""
+        return bisect.bisect_right(self.step_ends, runner.epoch)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
@@ -169,7 +186,7 @@ class AdversarialErasingHook(Hook):
             self.losses[step].append(float(outputs['loss'].detach()))
 
     def after_train_epoch(self, runner) -> None:
-        if (runner.epoch + 1) % self.epochs_per_step:
+        if runner.epoch + 1 not in self.step_ends:
             return
         step = self.current_step(runner)
         start, end = self.step_loss_range(step)
@@ -223,6 +240,8 @@ class AdversarialErasingHook(Hook):
                 index = int(sample.metainfo['sample_idx'])
                 start = self.store.offsets[index]
                 regions = to_grid(cam, self.grid) >= self.mining_threshold
+                if index in self.vis_indices:
+                    self._keep_step_cam(index, step, cam)
                 for row, region in enumerate(regions.cpu().numpy()):
                     mined[start + row] = torch.from_numpy(
                         np.packbits(region.ravel()).astype(np.int32))
@@ -230,6 +249,16 @@ class AdversarialErasingHook(Hook):
             all_reduce(mined, op='sum')
         self._apply(step, mined.to(torch.uint8).numpy())
         model.train(was_training)
+
+    def _keep_step_cam(self, index: int, step: int, cam) -> None:
+        cams = self.step_cams.setdefault(index, [])
+        del cams[step:]
+        cams.append(cam.cpu().numpy().astype(np.float16))
+        stem = osp.splitext(osp.basename(
+            self.mining_set.get_data_info(index)['img_path']))[0]
+        with atomic_write(osp.join(self.export_dir, 'step_cams',
+                                   stem + '.npz')) as handle:
+            np.savez_compressed(handle, cams=np.stack(cams))
 
     def _apply(self, step: int, packed: np.ndarray) -> None:
         from mmwsss.engine.erasing_masks import unpack
