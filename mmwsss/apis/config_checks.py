@@ -63,6 +63,11 @@ def check_config(cfg: Config, cfg_path: str = '<config>') -> None:
                 f'{cfg_path}: model num_classes={model_classes} but '
                 f'{loader}.dataset ({dataset.get("type")}) has '
                 f'{data_classes} classes (background included)')
+    load_from = cfg.get('load_from')
+    if load_from and '://' not in load_from and not osp.isfile(load_from):
+        raise FileNotFoundError(
+            f'{cfg_path}: load_from checkpoint {load_from} does not exist '
+            '(train the model it names first, or override load_from)')
     for key, checkpoint in _local_checkpoints(cfg.model):
         if '://' in checkpoint:
             continue

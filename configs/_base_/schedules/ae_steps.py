@@ -2,7 +2,7 @@
 # `epochs_per_step` epochs each; the learning rate restarts (cosine) at every
 # step, since each step must learn new evidence from the erased images.
 epochs_per_step = 5
-max_steps = 3
+max_steps = 4
 max_epochs = epochs_per_step * max_steps
 optim_wrapper = dict(
     type='OptimWrapper',

@@ -20,6 +20,7 @@ import bisect
 import copy
 import json
 import os.path as osp
+import time
 from typing import List, Optional, Sequence, Union
 
 import numpy as np
@@ -202,9 +203,11 @@ class AdversarialErasingHook(Hook):
             runner.train_loop.stop_training = True
             self._export(runner)
             return
+        started = time.perf_counter()
         self.mine(runner, step)
         self.steps_done = step + 1
-        runner.logger.info(f'erasing step {step + 1}: mined; '
+        runner.logger.info(f'erasing step {step + 1}: mined in '
+                           f'{time.perf_counter() - started:.1f} s; '
                            f'{100 * self.store.coverage():.1f}% of all '
                            'image cells erased')
         self._export(runner)
