@@ -6,17 +6,16 @@ the same command continues; launched with torchrun (``--launcher pytorch``)
 every rank handles its own shard.
 """
 import argparse
-import os
 import os.path as osp
 
-import torch
 
 from mmengine.config import Config, DictAction
-from mmengine.dist import barrier, get_dist_info, init_dist
+from mmengine.dist import barrier, get_dist_info
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
 import mmwsss  # noqa: F401
+from mmwsss.utils.dist import init_distributed
 from mmwsss.apis import check_config, init_model, make_cams
 
 
@@ -42,12 +41,8 @@ def main():
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     check_config(cfg, args.config)
-    device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
-    if args.launcher != 'none':
-        init_dist(args.launcher,
-                  backend='nccl' if device.startswith('cuda') else 'gloo')
-        if device == 'cuda':
-            device = f'cuda:{int(os.environ.get("LOCAL_RANK", 0))}'
+    device = init_distributed(args.launcher)
+    device = args.device or device
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     work_dir = cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])

@@ -13,13 +13,13 @@ sharded across ranks with ``--launcher pytorch``.
 import argparse
 import os.path as osp
 
-import torch
 from mmengine.config import Config, DictAction
-from mmengine.dist import barrier, get_dist_info, init_dist
+from mmengine.dist import barrier, get_dist_info
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
 import mmwsss  # noqa: F401
+from mmwsss.utils.dist import init_distributed
 from mmwsss.apis.pseudo_label_generation import MODES, make_pseudo_labels
 
 
@@ -56,9 +56,7 @@ def main():
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    if args.launcher != 'none':
-        init_dist(args.launcher,
-                  backend='nccl' if torch.cuda.is_available() else 'gloo')
+    init_distributed(args.launcher)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     work_dir = cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])

@@ -3,7 +3,6 @@ import argparse
 import os
 import os.path as osp
 
-import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
@@ -46,8 +45,6 @@ def main():
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     cfg.resume = args.resume or bool(cfg.get("resume", False))
-    if args.launcher != 'none' and not torch.cuda.is_available():
-        cfg.env_cfg.dist_cfg = dict(backend='gloo')  # CPU-only ranks
     check_config(cfg, args.config)
     runner = Runner.from_cfg(cfg)
     runner.train()
