@@ -9,13 +9,11 @@ import argparse
 import json
 import os.path as osp
 
-from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
-
 import mmwsss  # noqa: F401
 from mmwsss.apis import (parse_thresholds, score_cam_folder,
                          score_label_folder)
+from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
+                                     setup_tool)
 from mmwsss.utils.io import atomic_write
 from mmwsss.visualization import plot_threshold_curve
 
@@ -32,17 +30,14 @@ def parse_args():
                         'the evaluated folder)')
     parser.add_argument('--dataset-key', default='cam_dataloader',
                         help='config dataloader whose dataset to score')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_common_args(parser, distributed=False)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    dataset = DATASETS.build(cfg[args.dataset_key].dataset)
+    cfg, _, _ = setup_tool(args)
+    dataset = build_cam_dataset(cfg, args.dataset_key)
     folder = (args.cams or args.labels).rstrip('/')
     out = args.out or folder + '_eval.json'
     if args.cams:

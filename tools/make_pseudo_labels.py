@@ -13,14 +13,10 @@ sharded across ranks with ``--launcher pytorch``.
 import argparse
 import os.path as osp
 
-from mmengine.config import Config, DictAction
-from mmengine.dist import barrier, get_dist_info
-from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
-
 import mmwsss  # noqa: F401
-from mmwsss.utils.dist import init_distributed
 from mmwsss.apis.pseudo_label_generation import MODES, make_pseudo_labels
+from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
+                                     report_shard, setup_tool)
 
 
 def parse_args():
@@ -44,24 +40,15 @@ def parse_args():
                         help='refine with the dense CRF (preset)')
     parser.add_argument('--workers', type=int, default=1,
                         help='worker processes (CRF is single-threaded)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_common_args(parser)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_distributed(args.launcher)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    work_dir = cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg, work_dir, _ = setup_tool(args)
     out_dir = args.out_dir or osp.join(work_dir, f'pseudo_labels_{args.mode}')
-    dataset = DATASETS.build(cfg.cam_dataloader.dataset)
+    dataset = build_cam_dataset(cfg)
     stats = make_pseudo_labels(
         dataset, out_dir, args.mode, cam_dir=args.cams,
         regions_dir=args.regions, saliency_dir=args.saliency,
@@ -69,10 +56,7 @@ def main():
         saliency_threshold=args.saliency_threshold,
         cam_threshold=args.cam_threshold, crf=args.crf,
         num_workers=args.workers)
-    barrier()
-    rank, world = get_dist_info()
-    print(f'\n[rank {rank}/{world}] {stats["written"]} pseudo masks written, '
-          f'{stats["done_before"]} already done, in {out_dir}')
+    report_shard(stats, 'pseudo masks', out_dir)
 
 
 if __name__ == '__main__':

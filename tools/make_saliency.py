@@ -10,14 +10,12 @@ its own shard.
 import argparse
 import os.path as osp
 
-from mmengine.config import Config, DictAction
-from mmengine.dist import barrier, get_dist_info
-from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
+from mmengine.config import Config
 
 import mmwsss  # noqa: F401
-from mmwsss.utils.dist import init_distributed
 from mmwsss.apis.saliency_generation import make_saliency_maps
+from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
+                                     report_shard, setup_tool)
 from mmwsss.saliency import build_saliency
 
 DEFAULT_MODEL = '../shared/weights/u2netp.onnx'
@@ -34,10 +32,7 @@ def parse_args():
                         help='ONNX file of the u2netp backend')
     parser.add_argument('--folder', help='maps of the folder backend')
     parser.add_argument('--batch-size', type=int, default=8)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_common_args(parser)
     return parser.parse_args()
 
 
@@ -58,22 +53,13 @@ def backend_config(cfg: Config, args) -> dict:
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_distributed(args.launcher)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    work_dir = cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg, work_dir, _ = setup_tool(args)
     out_dir = args.out_dir or osp.join(work_dir, 'saliency')
     backend = build_saliency(backend_config(cfg, args))
-    dataset = DATASETS.build(cfg.cam_dataloader.dataset)
+    dataset = build_cam_dataset(cfg)
     stats = make_saliency_maps(backend, dataset, out_dir,
                                batch_size=args.batch_size)
-    barrier()
-    rank, world = get_dist_info()
-    print(f'\n[rank {rank}/{world}] {stats["written"]} saliency maps '
-          f'written, {stats["done_before"]} already done, in {out_dir}')
+    report_shard(stats, 'saliency maps', out_dir)
 
 
 if __name__ == '__main__':
