@@ -12,6 +12,7 @@ import torch
 from mmengine.registry import init_default_scope
 
 import mmwsss  # noqa: F401
+from helpers import tiny_synthetic_options
 from mmwsss.engine.erasing_masks import ErasingMaskStore, pack, unpack
 from mmwsss.utils.io import load_regions_file
 
@@ -74,16 +75,6 @@ def test_erase_transform_follows_geometric_augmentation():
     assert plain(dict(img=img, sample_idx=0))['img'] is img
 
 
-def tiny_options(root):
-    opts = []
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
-                'cam_dataloader'):
-        opts += [f'{key}.dataset.data_root={root}',
-                 f'{key}.dataset.num_train=24', f'{key}.dataset.num_val=8',
-                 f'{key}.dataset.image_size=64']
-    return opts
-
-
 def run_train(*args):
     result = subprocess.run(
         [sys.executable, 'tools/train.py', AE_CONFIG, *args], cwd=REPO,
@@ -102,7 +93,8 @@ def short_schedule():
 def short_run(tmp_path_factory, synthetic_root):
     work = tmp_path_factory.mktemp('ae')
     result = run_train('--work-dir', str(work), '--cfg-options',
-                       *short_schedule(), *tiny_options(synthetic_root))
+                       *short_schedule(),
+                       *tiny_synthetic_options(synthetic_root))
     assert result.returncode == 0, result.stderr[-3000:]
     return work
 
@@ -135,7 +127,8 @@ def test_resume_mid_run_continues_with_the_same_masks(short_run,
     before = ckpt['adversarial_erasing']['masks']['cumulative']
     result = run_train('--work-dir', str(work), '--cfg-options',
                        f'resume=True', f'load_from={short_run}/epoch_2.pth',
-                       *short_schedule(), *tiny_options(synthetic_root))
+                       *short_schedule(),
+                       *tiny_synthetic_options(synthetic_root))
     assert result.returncode == 0, result.stderr[-3000:]
     final = torch.load(work / 'epoch_3.pth', weights_only=False)
     after = final['adversarial_erasing']['masks']['cumulative']
@@ -148,7 +141,7 @@ def test_checkpoint_of_other_dataset_size_is_rejected(short_run,
                                                       synthetic_root,
                                                       tmp_path):
     opts = [o.replace('num_train=24', 'num_train=20')
-            for o in tiny_options(synthetic_root + '_20')]
+            for o in tiny_synthetic_options(synthetic_root + '_20')]
     result = run_train('--work-dir', str(tmp_path), '--cfg-options',
                        'resume=True', f'load_from={short_run}/epoch_2.pth',
                        *short_schedule(), *opts)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from helpers import tiny_synthetic_options
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
@@ -19,22 +20,12 @@ def run(*args, cwd=REPO):
     return result.stdout
 
 
-def tiny_data_options(root):
-    opts = []
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
-                'cam_dataloader'):
-        opts += [f'{key}.dataset.data_root={root}',
-                 f'{key}.dataset.num_train=24', f'{key}.dataset.num_val=8',
-                 f'{key}.dataset.image_size=64']
-    return opts
-
-
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory, synthetic_root):
     work = tmp_path_factory.mktemp('work')
     run('tools/train.py', CONFIG, '--work-dir', str(work), '--cfg-options',
         'train_cfg.max_epochs=2', 'train_cfg.val_interval=2',
-        *tiny_data_options(synthetic_root))
+        *tiny_synthetic_options(synthetic_root))
     return work
 
 
@@ -42,13 +33,14 @@ def test_train_writes_checkpoints_and_resumes(trained, synthetic_root):
     assert osp.isfile(trained / 'epoch_2.pth')
     out = run('tools/train.py', CONFIG, '--work-dir', str(trained),
               '--resume', '--cfg-options', 'train_cfg.max_epochs=3',
-              'train_cfg.val_interval=3', *tiny_data_options(synthetic_root))
+              'train_cfg.val_interval=3',
+              *tiny_synthetic_options(synthetic_root))
     assert osp.isfile(trained / 'epoch_3.pth')
 
 
 def test_make_cams_then_eval(trained, synthetic_root, tmp_path):
     cams = tmp_path / 'cams'
-    opts = ['--cfg-options', *tiny_data_options(synthetic_root)]
+    opts = ['--cfg-options', *tiny_synthetic_options(synthetic_root)]
     run('tools/make_cams.py', CONFIG, str(trained / 'epoch_2.pth'),
         '--out-dir', str(cams), '--scales', '1.0', '0.5', *opts)
     assert len(os.listdir(cams)) == 24
@@ -68,7 +60,7 @@ def test_num_classes_mismatch_stops_train(synthetic_root, tmp_path):
     result = subprocess.run(
         [sys.executable, 'tools/train.py', CONFIG, '--work-dir',
          str(tmp_path), '--cfg-options', 'model.head.num_classes=9',
-         *tiny_data_options(synthetic_root)],
+         *tiny_synthetic_options(synthetic_root)],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert 'num_classes=9' in result.stderr and CONFIG in result.stderr
@@ -79,7 +71,7 @@ def test_demo_prints_miou_and_writes_overlays(synthetic_root, tmp_path):
               '--data-root', synthetic_root, '--num-overlays', '3',
               '--cfg-options', 'train_cfg.max_epochs=1',
               'train_cfg.val_interval=1', *[
-                  o for o in tiny_data_options(synthetic_root)
+                  o for o in tiny_synthetic_options(synthetic_root)
                   if 'data_root' not in o
               ])
     assert 'CAM pseudo-mask mIoU:' in out
@@ -94,7 +86,7 @@ def test_make_cams_shards_across_ranks(trained, synthetic_root, tmp_path):
               '--master_port=29533', 'tools/make_cams.py', CONFIG,
               str(trained / 'epoch_2.pth'), '--out-dir', str(cams),
               '--scales', '1.0', '--launcher', 'pytorch', '--cfg-options',
-              *tiny_data_options(synthetic_root))
+              *tiny_synthetic_options(synthetic_root))
     assert len(os.listdir(cams)) == 24
     assert '[rank 0/2] 12 CAM files written' in out
     assert '[rank 1/2] 12 CAM files written' in out

@@ -164,15 +164,15 @@ def make_pseudo_labels(dataset,
                        show_progress: bool = True) -> Dict[str, int]:
     """Write ``out_dir/<image stem>.png`` for every image of ``dataset``
     (this rank's shard); returns ``dict(total, done_before, written)``."""
-    needs = _needs(mode) if mode in MODES else {}
+    if mode not in MODES:
+        raise ValueError(f'unknown mode {mode!r}; choose from {MODES}')
+    needs = _needs(mode)
     for key, folder in (('cams', cam_dir), ('regions', regions_dir),
                         ('saliency', saliency_dir)):
-        if needs.get(key) and not folder:
+        if needs[key] and not folder:
             raise ValueError(f'mode {mode!r} needs {key} (--{key} DIR)')
         if folder and not osp.isdir(folder):
             raise FileNotFoundError(f'{key} folder {folder} does not exist')
-    if mode not in MODES:
-        raise ValueError(f'unknown mode {mode!r}; choose from {MODES}')
     rank, world = get_dist_info()
     todo = pending_indices(dataset, out_dir, '.png', rank, world)
     options = dict(
