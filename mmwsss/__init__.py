@@ -10,6 +10,6 @@ from . import compat
 compat.apply()
 
 from . import datasets, evaluation, models  # noqa: E402,F401
-from . import apis, crf, engine, saliency, visualization  # noqa: E402,F401,E501
+from . import apis, crf, engine, saliency, stages, visualization  # noqa: E402,F401,E501
 
 __version__ = '0.1.0'

@@ -9,3 +9,7 @@ rather than MMSeg's ``MODELS``.  ``locations`` makes ``SALIENCY.build`` import
 from mmengine.registry import Registry
 
 SALIENCY = Registry('saliency backend', locations=['mmwsss.saliency'])
+
+# Kinds of pipeline stages (``stages = [dict(type='TrainStage', ...)]`` in a
+# config); see mmwsss.stages.
+STAGES = Registry('pipeline stage', locations=['mmwsss.stages'])

@@ -13,3 +13,25 @@ def tiny_synthetic_options(root):
                  f'{key}.dataset.num_train=24', f'{key}.dataset.num_val=8',
                  f'{key}.dataset.image_size=64']
     return opts
+
+
+def tiny_psl_model_cfg(num_classes=4):
+    """A small PSL segmentor (ResNet-18 at 8 base channels + FCN head)."""
+    norm_cfg = dict(type='BN', requires_grad=True)
+    return dict(
+        type='WSSSEncoderDecoder',
+        data_preprocessor=dict(type='WSSSDataPreProcessor',
+                               mean=[127.5] * 3, std=[64.0] * 3,
+                               bgr_to_rgb=True, seg_pad_val=255),
+        backbone=dict(type='ResNetV1c', depth=18, stem_channels=8,
+                      base_channels=8, out_indices=(3, ),
+                      strides=(1, 2, 1, 1), dilations=(1, 1, 2, 4),
+                      norm_cfg=norm_cfg),
+        decode_head=dict(
+            type='PSLHead', cls_in_channels=64,
+            seg_head=dict(type='FCNHead', in_channels=64, in_index=0,
+                          channels=16, num_convs=1, concat_input=False,
+                          num_classes=num_classes, norm_cfg=norm_cfg,
+                          align_corners=False)),
+        train_cfg=dict(),
+        test_cfg=dict(mode='whole'))

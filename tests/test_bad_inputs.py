@@ -2,6 +2,7 @@
 import io
 import os
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -10,8 +11,9 @@ from PIL import Image
 from mmwsss.datasets.coco import _coco_palette
 
 PALETTE = np.array(_coco_palette(256), np.uint8).reshape(-1).tolist()
-SYNTHETIC_CFG = '/work/main/configs/cam/cam_tinyres_synthetic.py'
-MSRC17_CFG = '/work/main/configs/cam/cam_mbv2_msrc17.py'
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SYNTHETIC_CFG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
+MSRC17_CFG = osp.join(REPO, 'configs', 'cam', 'cam_mbv2_msrc17.py')
 
 
 # ------------------------------------------------------------------ helpers
@@ -401,3 +403,67 @@ def test_cam_file_without_cams(tmp_path):
     with pytest.raises(ValueError) as info:
         load_cam_file(path)
     assert path in str(info.value)
+
+
+# ------------------------------------------------- PSL training inputs
+def _pseudo_dataset(root, masks_dir, init_scope):
+    from mmseg.registry import DATASETS
+    return DATASETS.build(dict(
+        type='SyntheticWSSSDataset', data_root=root, num_train=24,
+        num_val=8, image_size=64,
+        data_prefix=dict(img_path='JPEGImages',
+                         seg_map_path='SegmentationClass'),
+        ann_file='ImageSets/Segmentation/train.txt',
+        pseudo_seg_map_path=str(masks_dir),
+        pipeline=[dict(type='LoadCheckedImageFromFile'),
+                  dict(type='LoadCheckedAnnotations'),
+                  dict(type='PackWSSSInputs')]))
+
+
+def _copy_gt_masks(root, out):
+    import shutil
+    out.mkdir()
+    for name in os.listdir(os.path.join(root, 'SegmentationClass')):
+        shutil.copy(os.path.join(root, 'SegmentationClass', name), out)
+
+
+def test_pseudo_mask_values_out_of_range_name_the_file(
+        init_scope, synthetic_root, tmp_path):
+    masks = tmp_path / 'masks'
+    _copy_gt_masks(synthetic_root, masks)
+    dataset = _pseudo_dataset(synthetic_root, masks, init_scope)
+    bad = dataset.get_data_info(3)['seg_map_path']
+    Image.fromarray(np.full((64, 64), 9, np.uint8), mode='L').save(bad)
+    dataset[2]  # a good one loads
+    with pytest.raises(ValueError, match=re.escape(bad) +
+                       r'.*values \[9\] are outside \[0, 5\) and not 255'):
+        dataset[3]
+
+
+def test_incomplete_pseudo_mask_folder_is_refused(
+        init_scope, synthetic_root, tmp_path):
+    masks = tmp_path / 'masks'
+    _copy_gt_masks(synthetic_root, masks)
+    first = sorted(os.listdir(masks))[0]
+    os.remove(masks / first)
+    with pytest.raises(FileNotFoundError,
+                       match=r'1 of 24 pseudo masks are missing in'):
+        _pseudo_dataset(synthetic_root, masks, init_scope)
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        _pseudo_dataset(synthetic_root, tmp_path / 'none', init_scope)
+
+
+def test_checkpoint_of_other_num_classes_is_refused(init_scope, tmp_path):
+    import torch
+    from mmengine.config import Config
+    from mmseg.registry import MODELS
+
+    from helpers import tiny_psl_model_cfg
+    from mmwsss.apis import check_checkpoint
+    path = str(tmp_path / 'five.pth')
+    torch.save(dict(state_dict=MODELS.build(
+        tiny_psl_model_cfg(num_classes=5)).state_dict()), path)
+    check_checkpoint(Config(dict(model=tiny_psl_model_cfg(5))), path)
+    with pytest.raises(ValueError, match=re.escape(path) +
+                       r'.*another num_classes.*conv_seg'):
+        check_checkpoint(Config(dict(model=tiny_psl_model_cfg(21))), path)

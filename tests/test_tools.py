@@ -66,17 +66,18 @@ def test_num_classes_mismatch_stops_train(synthetic_root, tmp_path):
     assert 'num_classes=9' in result.stderr and CONFIG in result.stderr
 
 
-def test_demo_prints_miou_and_writes_overlays(synthetic_root, tmp_path):
+def test_demo_runs_the_ae_psl_pipeline(synthetic_root, tmp_path):
+    """The README main job, on the small fixture data."""
+    opts = [f'common_cfg_options.{o}' for o in
+            tiny_synthetic_options(synthetic_root) if 'data_root' not in o]
     out = run('tools/demo.py', '--work-dir', str(tmp_path / 'demo'),
-              '--data-root', synthetic_root, '--num-overlays', '3',
-              '--cfg-options', 'train_cfg.max_epochs=1',
-              'train_cfg.val_interval=1', *[
-                  o for o in tiny_synthetic_options(synthetic_root)
-                  if 'data_root' not in o
-              ])
-    assert 'CAM pseudo-mask mIoU:' in out
-    overlays = os.listdir(tmp_path / 'demo' / 'overlays')
-    assert len(overlays) == 3
+              '--data-root', synthetic_root, '--cfg-options', *opts)
+    for rung in ('pseudo_labels', 'psl_online_labels', 'psl_plus_labels'):
+        assert f'  {rung} ' in out
+    assert 'PSL++ model, val mIoU:' in out
+    again = run('tools/demo.py', '--work-dir', str(tmp_path / 'demo'),
+                '--data-root', synthetic_root, '--cfg-options', *opts)
+    assert 'PSL++ model, val mIoU:' in again  # resumed: all stages skipped
 
 
 def test_make_cams_shards_across_ranks(trained, synthetic_root, tmp_path):

@@ -1,33 +1,32 @@
-"""The README main job: the whole CAM pipeline on the embedded synthetic data.
+"""The README main job: the whole AE-PSL pipeline on the embedded synthetic
+data (configs/ae_psl_tinyres_synthetic.py), on the CPU, with no download.
 
-Generates the data (no download), trains the CAM classifier on the CPU,
-writes CAMs for the training images, scores them as pseudo masks (prints the
-mIoU at the best background threshold) and writes overlay PNGs.
+Generates the data, then runs every stage: the adversarial-erasing
+classifier, saliency, saliency-guided pseudo masks, PSL, PSL++ masks (dense
+CRF), PSL++ retraining and the val test.  Prints the pseudo-mask mIoU of
+each rung (evaluation only) and the final model's val mIoU.  Running it
+again resumes / skips the finished stages.
 """
 import argparse
+import json
 import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
-from mmengine.runner import Runner
-from mmseg.registry import DATASETS
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import (check_config, init_model, make_cams,
-                         parse_thresholds, score_cam_folder)
-from mmwsss.visualization import write_cam_overlays
+from mmwsss.stages import run_stages
 
-DEMO_CONFIG = osp.join(
-    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'cam',
-    'cam_tinyres_synthetic.py')
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DEMO_CONFIG = osp.join(REPO, 'configs', 'ae_psl_tinyres_synthetic.py')
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
+           'cam_dataloader')
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description='mmwsss CPU demo')
+    parser = argparse.ArgumentParser(description='mmwsss CPU demo (AE-PSL)')
     parser.add_argument('--config', default=DEMO_CONFIG)
     parser.add_argument('--work-dir', default='work_dirs/demo')
     parser.add_argument('--data-root', default='data/synthetic')
-    parser.add_argument('--num-overlays', type=int, default=8)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     return parser.parse_args()
@@ -37,40 +36,28 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg.work_dir = args.work_dir
+    common = dict(cfg.get('common_cfg_options') or {})
+    for key in LOADERS:
+        common[f'{key}.dataset.data_root'] = args.data_root
+    cfg.common_cfg_options = common
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
-                'cam_dataloader'):
-        cfg[key].dataset.data_root = args.data_root
-    check_config(cfg, args.config)
+    markers = run_stages(cfg)
 
-    print('== 1/4 training the CAM classifier on image-level labels')
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    checkpoint = osp.join(args.work_dir,
-                          f'epoch_{cfg.train_cfg.max_epochs}.pth')
-
-    print('== 2/4 writing multi-scale CAMs of the training images')
-    init_default_scope('mmseg')
-    dataset = DATASETS.build(cfg.cam_dataloader.dataset)
-    model = init_model(cfg, checkpoint)
-    cam_dir = osp.join(args.work_dir, 'cams')
-    make_cams(model, dataset, cam_dir,
-              batch_size=cfg.cam_dataloader.batch_size)
-
-    print('\n== 3/4 scoring the CAMs as pseudo masks (evaluation only)')
-    results = score_cam_folder(dataset, cam_dir,
-                               parse_thresholds('0.05:0.95:0.05'))
-    best = results['best']
-    print(f'CAM pseudo-mask mIoU: {best["mIoU"]:.2f} (background threshold '
-          f'{best["threshold"]:.2f}, precision {best["precision"]:.2f}, '
-          f'recall {best["recall"]:.2f})')
-
-    print('== 4/4 writing overlays')
-    overlay_dir = osp.join(args.work_dir, 'overlays')
-    paths = write_cam_overlays(dataset, cam_dir, overlay_dir,
-                               best['threshold'], args.num_overlays)
-    print(f'{len(paths)} overlay PNGs in {overlay_dir}')
+    print('\n== AE-PSL on the synthetic demo data')
+    for name, marker in markers.items():
+        print(f'  {name:<26} {marker["seconds"]:>7.1f} s')
+    print('pseudo masks of the training images (evaluation only):')
+    for name in markers:
+        scores = osp.join(args.work_dir, name, 'scores.json')
+        if name.startswith('score_') and osp.isfile(scores):
+            with open(scores) as handle:
+                result = json.load(handle)
+            print(f'  {name[6:]:<24} mIoU {result["mIoU"]:6.2f} (precision '
+                  f'{result["precision"]:.2f}, recall {result["recall"]:.2f})')
+    with open(osp.join(args.work_dir, 'test', 'metrics.json')) as handle:
+        metrics = json.load(handle)
+    print(f'PSL++ model, val mIoU: {metrics["mIoU"]:.2f}')
 
 
 if __name__ == '__main__':

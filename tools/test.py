@@ -1,7 +1,17 @@
 """Evaluate a checkpoint with the config's test dataloader and evaluator
 (mmseg's test.py idiom): image mAP/F1 for CAM classifiers, mIoU for
-segmentors."""
+segmentors.
+
+Segmentors with a PSL head: ``--no-suppression`` turns off the
+classification branch's test-time suppression, ``--cls-threshold`` sets
+it; ``--crf deeplab`` adds dense-CRF post-processing; ``--out DIR`` writes
+one palette PNG of class ids per image.  Any split in the same layout can
+be scored with ``--cfg-options test_dataloader.dataset.data_root=ROOT
+test_dataloader.dataset.ann_file=ImageSets/Segmentation/NAME.txt``.
+"""
 import argparse
+import json
+import numbers
 import os
 import os.path as osp
 
@@ -9,7 +19,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import check_config
+from mmwsss.apis import check_checkpoint, check_config
+from mmwsss.apis.training import prepare_launcher
 
 
 def parse_args():
@@ -17,6 +28,13 @@ def parse_args():
     parser.add_argument('config')
     parser.add_argument('checkpoint')
     parser.add_argument('--work-dir', help='where logs and metrics go')
+    parser.add_argument('--out', help='write prediction PNGs to this folder')
+    parser.add_argument('--no-suppression', action='store_true',
+                        help='PSL: keep classes the branch deems absent')
+    parser.add_argument('--cls-threshold', type=float,
+                        help='PSL: suppression threshold (default: config)')
+    parser.add_argument('--crf', choices=['deeplab', 'psa', 'irn'],
+                        help='dense-CRF post-processing with this preset')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings, e.g. test_dataloader.'
                         'dataset.ann_file=ImageSets/Segmentation/test.txt')
@@ -28,20 +46,41 @@ def parse_args():
     return args
 
 
+def apply_test_options(cfg: Config, args) -> None:
+    """Map the flags onto the model's test_cfg and the evaluator."""
+    test_cfg = cfg.model.setdefault('test_cfg', {})
+    if args.no_suppression:
+        test_cfg['cls_suppression'] = False
+    if args.cls_threshold is not None:
+        test_cfg['cls_threshold'] = args.cls_threshold
+    if args.crf:
+        test_cfg['crf'] = args.crf
+    if args.out:
+        evaluator = cfg.test_evaluator
+        if evaluator.get('type') != 'WSSSIoUMetric':
+            raise SystemExit('--out needs test_evaluator WSSSIoUMetric (a '
+                             'segmentation config)')
+        evaluator['output_dir'] = osp.abspath(args.out)
+
+
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    apply_test_options(cfg, args)
     check_config(cfg, args.config)
+    check_checkpoint(cfg, args.checkpoint)
+    prepare_launcher(cfg, args.launcher)
     cfg.load_from = args.checkpoint
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
-    print(' '.join(f'{k}: {v:.2f}' for k, v in metrics.items()
-                   if isinstance(v, float)))
+    scores = {k: float(v) for k, v in metrics.items()
+              if isinstance(v, numbers.Real)}
+    print(' '.join(f'{k}: {v:.2f}' for k, v in scores.items()))
+    print(json.dumps(scores))
 
 
 if __name__ == '__main__':

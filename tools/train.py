@@ -1,13 +1,20 @@
-"""Train a model from an mmwsss / MMSeg config (mmseg's train.py idiom)."""
+"""Train a model from an mmwsss / MMSeg config (mmseg's train.py idiom).
+
+A config with ``stages`` (e.g. configs/ae_psl_vgg16_voc.py) is a whole
+multi-stage method: every stage runs in order in ``work_dir/<stage>/``,
+complete stages are skipped, so the same command resumes after a crash;
+``--stage NAME`` runs one stage.
+"""
 import argparse
 import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 import mmwsss  # noqa: F401  (applies compat shims, registers modules)
 from mmwsss.apis import check_config
+from mmwsss.apis.training import prepare_launcher, train_resumable
+from mmwsss.stages import run_stages
 
 
 def parse_args():
@@ -16,7 +23,9 @@ def parse_args():
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
         '--resume', action='store_true', help='resume from the latest '
-        'checkpoint in the work dir')
+        'intact checkpoint in the work dir (stages always resume)')
+    parser.add_argument('--stage', help='run only this stage of a '
+                        'multi-stage config (its inputs must be complete)')
     parser.add_argument('--amp', action='store_true', help='enable AMP')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
@@ -33,7 +42,6 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
@@ -41,13 +49,22 @@ def main():
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    if cfg.get('stages'):
+        run_stages(cfg, launcher=args.launcher, only=args.stage)
+        return
+    if args.stage:
+        raise SystemExit(f'{args.config} has no stages; --stage needs a '
+                         'multi-stage config')
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    cfg.resume = args.resume or bool(cfg.get("resume", False))
     check_config(cfg, args.config)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    prepare_launcher(cfg, args.launcher)
+    if args.resume or cfg.get('resume', False):
+        train_resumable(cfg)
+    else:
+        from mmengine.runner import Runner
+        Runner.from_cfg(cfg).train()
 
 
 if __name__ == '__main__':

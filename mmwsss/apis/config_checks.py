@@ -8,9 +8,12 @@ from mmseg.registry import DATASETS
 
 
 def model_num_classes(model_cfg: dict) -> Optional[int]:
-    """``num_classes`` of a CAM classifier or MMSeg segmentor config."""
+    """``num_classes`` of a CAM classifier or MMSeg segmentor config (a
+    ``PSLHead`` carries it in its wrapped ``seg_head``)."""
     for key in ('head', 'decode_head'):
         head = model_cfg.get(key)
+        if isinstance(head, dict) and isinstance(head.get('seg_head'), dict):
+            head = head['seg_head']
         if isinstance(head, dict) and 'num_classes' in head:
             return int(head['num_classes'])
     return None

@@ -1,4 +1,5 @@
 """Building a trained model from a config and a checkpoint."""
+import os.path as osp
 from typing import Union
 
 import torch
@@ -41,3 +42,15 @@ def init_model(config: Union[str, Config], checkpoint: str = None,
         load_state_dict_checked(model, checkpoint)
     model.cfg = cfg
     return model.to(device).eval()
+
+
+def check_checkpoint(cfg: Config, checkpoint: str) -> None:
+    """Fail early, naming the file, when ``checkpoint`` does not fit
+    ``cfg.model`` (MMEngine's loader only warns about shape mismatches and
+    would evaluate a half-random model)."""
+    if '://' in checkpoint:
+        return  # a model-zoo URL: nothing local to inspect
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    load_state_dict_checked(MODELS.build(cfg.model.copy()), checkpoint)

@@ -7,14 +7,18 @@ that key; ``seg_map_path`` stays in the info so evaluation can score the
 same dataset, but only evaluation pipelines load it.
 
 Where labels come from is the one thing subclasses change
-(:meth:`load_image_labels`).  Labels derived from masks are cached in a JSON
-file so that a 10k-image dataset is scanned once.
+(:meth:`load_image_labels`).  Segmentation training on pseudo masks (PSL)
+points ``pseudo_seg_map_path`` at a folder of generated masks: they replace
+``seg_map_path`` *after* the image labels are read, so labels never come
+from the pseudo masks and the ground truth is never read by training.
+Labels derived from masks are cached in a JSON file so that a 10k-image
+dataset is scanned once.
 """
 import hashlib
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 from mmseg.datasets import BaseSegDataset
@@ -71,13 +75,19 @@ class ImageLabelSegDataset(BaseSegDataset):
         label_cache_dir: where labels derived from masks are cached; ``None``
             disables the cache.  The cache key covers the file list and the
             masks' sizes and modification times.
+        pseudo_seg_map_path: folder of pseudo masks (``<image stem>`` +
+            ``seg_map_suffix``) that become each image's ``seg_map_path``;
+            relative paths are joined to ``data_root``.  Every image must
+            have one.
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
     def __init__(self,
                  label_cache_dir: Optional[str] = DEFAULT_CACHE_DIR,
+                 pseudo_seg_map_path: Optional[str] = None,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
+        self.pseudo_seg_map_path = pseudo_seg_map_path
         super().__init__(**kwargs)
 
     # ---------------------------------------------------------------- lists
@@ -93,7 +103,29 @@ class ImageLabelSegDataset(BaseSegDataset):
         labels = self.load_image_labels(data_list)
         for info, img_labels in zip(data_list, labels):
             info['img_labels'] = list(img_labels)
+            info['num_classes'] = self.num_classes
+        if self.pseudo_seg_map_path is not None:
+            self._use_pseudo_masks(data_list)
         return data_list
+
+    def _use_pseudo_masks(self, data_list: List[dict]) -> None:
+        """Point every image at its pseudo mask; a missing one is an error
+        (an incomplete pseudo-label folder must not train silently)."""
+        folder = osp.join(self.data_root or '', self.pseudo_seg_map_path)
+        if not osp.isdir(folder):
+            raise FileNotFoundError(
+                f'{type(self).__name__}: pseudo mask folder {folder} does '
+                'not exist')
+        missing = []
+        for info in data_list:
+            stem = osp.splitext(osp.basename(info['img_path']))[0]
+            info['seg_map_path'] = osp.join(folder, stem + self.seg_map_suffix)
+            if not osp.isfile(info['seg_map_path']):
+                missing.append(info['seg_map_path'])
+        if missing:
+            raise FileNotFoundError(
+                f'{type(self).__name__}: {len(missing)} of {len(data_list)} '
+                f'pseudo masks are missing in {folder} (first: {missing[0]})')
 
     def _data_list_from_split(self, ids: List[str]) -> List[dict]:
         """Data infos of the image ids of a split file (blank lines and

@@ -64,8 +64,12 @@ class LoadCheckedImageFromFile(_LoadImageFromFile):
 @TRANSFORMS.register_module()
 class LoadCheckedAnnotations(_LoadAnnotations):
     """MMSeg's ``LoadAnnotations`` (raw palette indices) that also checks the
-    mask has the size of the image loaded before it.  For evaluation
-    pipelines only: training code never reads masks."""
+    mask has the size of the image loaded before it and, when the dataset
+    tells the number of classes, that every value is a class or 255.
+
+    Evaluation pipelines load ground truth with it; segmentation training
+    loads *pseudo* masks with it (``pseudo_seg_map_path`` of the dataset),
+    never ground truth."""
 
     def _load_seg_map(self, results: dict) -> None:
         path = results['seg_map_path']
@@ -84,8 +88,21 @@ class LoadCheckedAnnotations(_LoadAnnotations):
             for old_id, new_id in results['label_map'].items():
                 remapped[mask == old_id] = new_id
             mask = remapped
+        check_mask_values(mask, results.get('num_classes'), path)
         results['gt_seg_map'] = mask
         results['seg_fields'].append('gt_seg_map')
+
+
+def check_mask_values(mask: np.ndarray, num_classes, path: str) -> None:
+    """Values outside ``[0, num_classes)`` that are not 255 would index past
+    the logits (a crash deep in the loss, or silent garbage on CUDA)."""
+    if num_classes is None:
+        return
+    values = np.unique(mask)
+    bad = values[(values >= num_classes) & (values != 255)]
+    if bad.size:
+        raise ValueError(f'{path}: mask values {bad.tolist()} are outside '
+                         f'[0, {num_classes}) and not 255 (ignore)')
 
 
 @TRANSFORMS.register_module()

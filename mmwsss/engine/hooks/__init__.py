@@ -1,3 +1,4 @@
 from .adversarial_erasing_hook import AdversarialErasingHook
+from .random_state_hook import RandomStateHook
 
-__all__ = ['AdversarialErasingHook']
+__all__ = ['AdversarialErasingHook', 'RandomStateHook']

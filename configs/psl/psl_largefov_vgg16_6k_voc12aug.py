@@ -1,0 +1,9 @@
+# PSL with DeepLab-LargeFOV (VGG16) on VOC 2012 train_aug pseudo masks, the
+# AE-PSL paper's setting; the segmentor of configs/ae_psl_vgg16_voc.py.
+_base_ = [
+    '../_base_/models/psl_largefov_vgg16.py',
+    '../_base_/datasets/voc12_aug_seg.py',
+    '../_base_/schedules/psl_sgd_step.py', '../_base_/default_runtime.py'
+]
+model = dict(data_preprocessor=dict(size=(321, 321)))
+log_processor = dict(by_epoch=False)

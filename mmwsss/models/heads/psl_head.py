@@ -1,0 +1,224 @@
+"""PSL: a segmentation head with a multi-label classification branch.
+
+Prohibitive Segmentation Learning (Wei et al., AE-PSL, CVPR 2017) trains a
+segmentation network on noisy saliency-guided pseudo masks and adds an image
+classification branch next to it.  The branch is reliable at image level, so
+its class probabilities re-weight the segmentation probabilities: a pixel
+can only switch to a class the branch believes is present.  The argmax of
+the re-weighted scores (background weight fixed at 1, classes restricted to
+background and the image's labels) is a second, *online* mask that is used
+as extra supervision and improves as training goes on.  At test time the
+same probabilities suppress classes the branch deems absent.
+
+:class:`PSLHead` wraps any MMSeg decode head (ASPP, DeepLabV3+, UPer,
+SegFormer, LargeFOV...), so the method mixes with every MMSeg segmentor.
+"""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from mmengine.structures import PixelData
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+from mmseg.utils import ConfigType, SampleList
+
+from mmwsss.utils.labels import labels_to_multi_hot
+
+IGNORE_INDEX = 255
+# What suppressed logits become: far below any real logit, finite so that
+# bilinear resizing and fp16 stay NaN-free.
+SUPPRESSED_LOGIT = -1e4
+
+
+def allowed_class_mask(batch_labels: Sequence[Sequence[int]],
+                       num_classes: int,
+                       device=None) -> torch.Tensor:
+    """``(B, C)`` bool: background and each image's labelled classes."""
+    allowed = torch.zeros(len(batch_labels), num_classes, dtype=torch.bool,
+                          device=device)
+    allowed[:, 0] = True
+    allowed[:, 1:] = labels_to_multi_hot(batch_labels, num_classes,
+                                         device).bool()
+    return allowed
+
+
+def online_pseudo_masks(seg_logits: torch.Tensor,
+                        cls_probs: torch.Tensor,
+                        allowed: torch.Tensor) -> torch.Tensor:
+    """PSL's online masks: ``argmax_c p(c|x) * w_c`` over the allowed
+    classes, with ``w_0 = 1`` and ``w_c`` the branch's probability of the
+    foreground class ``c``.
+
+    Args:
+        seg_logits: ``(B, C, H, W)`` segmentation logits.
+        cls_probs: ``(B, C - 1)`` foreground class probabilities.
+        allowed: ``(B, C)`` bool, the classes a pixel may take.
+
+    Returns:
+        ``(B, H, W)`` long class map.
+    """
+    probs = seg_logits.softmax(dim=1)
+    weights = torch.cat([cls_probs.new_ones(cls_probs.shape[0], 1),
+                         cls_probs], dim=1)
+    scores = probs * weights[:, :, None, None]
+    scores = scores.masked_fill(~allowed[:, :, None, None], -1.0)
+    return scores.argmax(dim=1)
+
+
+def suppress_absent_classes(seg_logits: torch.Tensor,
+                            cls_probs: torch.Tensor,
+                            threshold: float) -> torch.Tensor:
+    """Push the logits of foreground classes whose probability is below
+    ``threshold`` to :data:`SUPPRESSED_LOGIT` (background is never
+    suppressed, so every pixel keeps a class)."""
+    absent = torch.cat([
+        torch.zeros_like(cls_probs[:, :1], dtype=torch.bool),
+        cls_probs < threshold
+    ], dim=1)
+    return seg_logits.masked_fill(absent[:, :, None, None], SUPPRESSED_LOGIT)
+
+
+@MODELS.register_module()
+class PSLHead(BaseModule):
+    """Any MMSeg decode head plus PSL's classification branch.
+
+    Training losses (the EncoderDecoder prefixes them with ``decode.``):
+    the wrapped head's own loss on the pseudo masks of the dataset
+    (``loss_ce`` ...), the same loss on the online masks
+    (``loss_online_*``, times ``online_loss_weight``) and the multi-label
+    loss of the branch (``loss_cls``).
+
+    Test time: with ``test_cfg.cls_suppression`` (default True), foreground
+    classes whose branch probability is below ``test_cfg.cls_threshold``
+    (default ``cls_threshold``) are removed from the prediction.
+
+    Args:
+        seg_head: config of the wrapped MMSeg decode head.
+        cls_in_channels: channels of the feature the branch classifies.
+        cls_in_index: which backbone output the branch reads.
+        cls_dropout: dropout before the branch's classifier.
+        loss_cls: multi-label loss of the branch.
+        online_loss_weight: weight of the online-mask loss; 0 disables the
+            online masks (the "without PSL" ablation keeps the branch).
+        cls_threshold: default test-time suppression threshold.
+    """
+
+    def __init__(self,
+                 seg_head: ConfigType,
+                 cls_in_channels: int,
+                 cls_in_index: int = -1,
+                 cls_dropout: float = 0.5,
+                 loss_cls: ConfigType = dict(
+                     type='MultiLabelSoftMarginLoss', loss_weight=1.0),
+                 online_loss_weight: float = 1.0,
+                 cls_threshold: float = 0.5,
+                 init_cfg=None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.seg_head = MODELS.build(seg_head)
+        self.cls_in_index = cls_in_index
+        self.cls_dropout = nn.Dropout(cls_dropout)
+        self.cls_fc = nn.Linear(cls_in_channels, self.num_classes - 1)
+        nn.init.normal_(self.cls_fc.weight, std=0.01)
+        nn.init.zeros_(self.cls_fc.bias)
+        self.loss_cls = MODELS.build(loss_cls)
+        self.online_loss_weight = online_loss_weight
+        self.cls_threshold = cls_threshold
+
+    # MMSeg's EncoderDecoder reads these from its decode head.
+    @property
+    def num_classes(self) -> int:
+        return self.seg_head.num_classes
+
+    @property
+    def out_channels(self) -> int:
+        return self.seg_head.out_channels
+
+    @property
+    def align_corners(self) -> bool:
+        return self.seg_head.align_corners
+
+    @property
+    def threshold(self):
+        return getattr(self.seg_head, 'threshold', None)
+
+    @property
+    def ignore_index(self) -> int:
+        return self.seg_head.ignore_index
+
+    # ------------------------------------------------------------- forward
+    def forward(self, inputs: List[torch.Tensor]) -> torch.Tensor:
+        """Segmentation logits of the wrapped head."""
+        return self.seg_head(inputs)
+
+    def forward_cls(self, inputs: List[torch.Tensor]) -> torch.Tensor:
+        """``(B, num_classes - 1)`` foreground logits of the branch."""
+        feat = inputs[self.cls_in_index]
+        pooled = F.adaptive_avg_pool2d(feat, 1).flatten(1)
+        return self.cls_fc(self.cls_dropout(pooled))
+
+    # ---------------------------------------------------------------- train
+    def loss(self, inputs: List[torch.Tensor], batch_data_samples: SampleList,
+             train_cfg: ConfigType) -> Dict[str, torch.Tensor]:
+        seg_logits = self.forward(inputs)
+        cls_logits = self.forward_cls(inputs)
+        labels = [s.metainfo['img_labels'] for s in batch_data_samples]
+        losses = dict(self.seg_head.loss_by_feat(seg_logits,
+                                                 batch_data_samples))
+        target = labels_to_multi_hot(labels, self.num_classes,
+                                     cls_logits.device)
+        losses[self.loss_cls.loss_name] = self.loss_cls(cls_logits, target)
+        if self.online_loss_weight > 0:
+            online = self._online_samples(seg_logits.detach(),
+                                          cls_logits.detach().sigmoid(),
+                                          batch_data_samples, labels)
+            online_losses = self.seg_head.loss_by_feat(seg_logits, online)
+            for name, value in online_losses.items():
+                if name.startswith('loss'):
+                    key = 'loss_online' + name[len('loss'):]
+                    losses[key] = value * self.online_loss_weight
+        return losses
+
+    def _online_samples(self, seg_logits: torch.Tensor,
+                        cls_probs: torch.Tensor,
+                        batch_data_samples: SampleList,
+                        labels: Sequence[Sequence[int]]) -> SampleList:
+        """Data samples whose ``gt_sem_seg`` is the online mask, at the
+        pseudo masks' resolution; padding stays ignored."""
+        size = batch_data_samples[0].gt_sem_seg.data.shape[-2:]
+        logits = F.interpolate(seg_logits, size=size, mode='bilinear',
+                               align_corners=self.align_corners)
+        allowed = allowed_class_mask(labels, self.num_classes,
+                                     logits.device)
+        masks = online_pseudo_masks(logits, cls_probs, allowed)
+        samples = []
+        for mask, sample in zip(masks, batch_data_samples):
+            height, width = sample.metainfo.get('img_shape', size)[:2]
+            mask = mask.clone()
+            mask[height:, :] = IGNORE_INDEX
+            mask[:, width:] = IGNORE_INDEX
+            online = SegDataSample(metainfo=sample.metainfo)
+            online.gt_sem_seg = PixelData(data=mask[None])
+            samples.append(online)
+        return samples
+
+    # ----------------------------------------------------------------- test
+    def predict(self, inputs: List[torch.Tensor], batch_img_metas: List[dict],
+                test_cfg: Optional[ConfigType]) -> torch.Tensor:
+        test_cfg = test_cfg or {}
+        seg_logits = self.forward(inputs)
+        if test_cfg.get('cls_suppression', True):
+            cls_probs = self.forward_cls(inputs).sigmoid()
+            seg_logits = suppress_absent_classes(
+                seg_logits, cls_probs,
+                test_cfg.get('cls_threshold', self.cls_threshold))
+        return self.seg_head.predict_by_feat(seg_logits, batch_img_metas)
+
+    def predict_with_cls(self, inputs: List[torch.Tensor],
+                         batch_img_metas: List[dict]):
+        """Resized segmentation logits and the branch's class
+        probabilities, unsuppressed (PSL++ re-weights them itself)."""
+        seg_logits = self.seg_head.predict_by_feat(self.forward(inputs),
+                                                   batch_img_metas)
+        return seg_logits, self.forward_cls(inputs).sigmoid()

@@ -1,0 +1,3 @@
+from .wsss_encoder_decoder import WSSSEncoderDecoder
+
+__all__ = ['WSSSEncoderDecoder']

@@ -1,0 +1,184 @@
+"""PSL head, LargeFOV head, CRF segmentor, PSL++ masks, IoU metric PNGs."""
+import numpy as np
+import pytest
+import torch
+from mmengine.structures import PixelData
+from PIL import Image
+
+from helpers import tiny_psl_model_cfg
+
+
+def _sample(labels, mask, img_shape=None, img_path=''):
+    from mmseg.structures import SegDataSample
+    sample = SegDataSample(metainfo=dict(
+        img_labels=labels, img_shape=img_shape or mask.shape,
+        ori_shape=mask.shape, pad_shape=mask.shape, padding_size=[0, 0, 0, 0],
+        img_path=img_path))
+    sample.gt_sem_seg = PixelData(data=torch.as_tensor(mask)[None].long())
+    return sample
+
+
+def test_online_masks_reweight_by_class_probs_and_labels():
+    from mmwsss.models.heads import allowed_class_mask, online_pseudo_masks
+    # 3 classes; pixel 0 favours class 1, pixel 1 favours class 2 (absent)
+    logits = torch.tensor([[[[0.0, 0.0]], [[2.0, 0.0]], [[0.0, 3.0]]]])
+    allowed = allowed_class_mask([[1]], 3)
+    assert allowed.tolist() == [[True, True, False]]
+    confident = online_pseudo_masks(logits, torch.tensor([[0.9, 0.9]]),
+                                    allowed)
+    # class 2 is not a label: pixel 1 falls back to background
+    assert confident.tolist() == [[[1, 0]]]
+    doubtful = online_pseudo_masks(logits, torch.tensor([[0.1, 0.9]]),
+                                   allowed)
+    # a low class-1 probability hands pixel 0 to background (weight 1)
+    assert doubtful.tolist() == [[[0, 0]]]
+
+
+def test_suppression_only_touches_absent_foreground():
+    from mmwsss.models.heads import suppress_absent_classes
+    logits = torch.zeros(1, 3, 2, 2)
+    logits[:, 2] = 5.0
+    out = suppress_absent_classes(logits, torch.tensor([[0.8, 0.2]]), 0.5)
+    assert out.argmax(1).eq(0).all()
+    assert (out[:, 2] < -1e3).all() and (out[:, :2] == 0).all()
+    kept = suppress_absent_classes(logits, torch.tensor([[0.8, 0.7]]), 0.5)
+    assert torch.equal(kept, logits)
+
+
+@pytest.fixture
+def psl_model(init_scope):
+    from mmseg.registry import MODELS
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_psl_model_cfg())
+    model.init_weights()
+    return model
+
+
+def test_psl_head_losses_and_online_weight(psl_model):
+    inputs = torch.randn(2, 3, 32, 32)
+    mask = np.full((32, 32), 255, np.int64)
+    mask[:8] = 0
+    mask[16:, :16] = 2
+    samples = [_sample([2], mask, img_shape=(24, 32)), _sample([1, 3], mask)]
+    losses = psl_model.loss(inputs, samples)
+    assert {'decode.loss_ce', 'decode.loss_cls',
+            'decode.loss_online_ce'} <= set(losses)
+    assert all(torch.isfinite(v).all() for v in losses.values())
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()  # gradients reach the branch and the wrapped head
+    head = psl_model.decode_head
+    assert head.cls_fc.weight.grad.abs().sum() > 0
+    assert head.seg_head.conv_seg.weight.grad.abs().sum() > 0
+    head.online_loss_weight = 0.0
+    assert 'decode.loss_online_ce' not in psl_model.loss(inputs, samples)
+
+
+def test_online_masks_ignore_padding(psl_model):
+    head = psl_model.decode_head
+    logits = torch.randn(1, 4, 8, 8)
+    sample = _sample([1], np.zeros((32, 32), np.int64), img_shape=(20, 24))
+    online = head._online_samples(logits, torch.ones(1, 3), [sample], [[1]])
+    mask = online[0].gt_sem_seg.data[0]
+    assert (mask[20:] == 255).all() and (mask[:, 24:] == 255).all()
+    assert set(mask[:20, :24].unique().tolist()) <= {0, 1}
+
+
+def test_psl_predict_switches_suppression(psl_model):
+    psl_model.eval()
+    inputs = torch.randn(1, 3, 32, 32)
+    metas = [dict(img_shape=(32, 32), ori_shape=(32, 32),
+                  pad_shape=(32, 32), padding_size=[0, 0, 0, 0])]
+    feats = psl_model.extract_feat(inputs)
+    head = psl_model.decode_head
+    with torch.no_grad():
+        plain = head.predict(feats, metas, dict(cls_suppression=False))
+        strict = head.predict(feats, metas, dict(cls_threshold=1.1))
+    # a threshold above 1 suppresses every foreground class
+    assert torch.equal(plain[:, 0], strict[:, 0])
+    assert (strict[:, 1:] < -1e3).all()
+    assert strict.argmax(1).eq(0).all()
+
+
+def test_largefov_head_shapes(init_scope):
+    from mmseg.registry import MODELS
+    head = MODELS.build(dict(type='LargeFOVHead', in_channels=16,
+                             channels=32, num_classes=21, dropout_ratio=0.5))
+    out = head([torch.randn(2, 16, 9, 9)])
+    assert out.shape == (2, 21, 9, 9)
+    assert head.fc6.dilation == (12, 12)
+
+
+def test_segmentor_crf_postprocess_uses_image(psl_model, tmp_path):
+    img = np.zeros((32, 32, 3), np.uint8)
+    img[:, 16:] = 255
+    path = str(tmp_path / 'half.png')
+    Image.fromarray(img).save(path)
+    psl_model.eval()
+    # logits that put the class edge at column 12, the image edge is at 16
+    logits = torch.zeros(1, 4, 32, 32)
+    logits[0, 1, :, 12:] = 1.0
+    logits[0, 0, :, :12] = 1.0
+    sample = _sample([1], np.zeros((32, 32), np.int64), img_path=path)
+    psl_model.test_cfg = dict(crf='deeplab')
+    out = psl_model.postprocess_result(logits, [sample])[0]
+    pred = out.pred_sem_seg.data[0]
+    assert pred.shape == (32, 32)
+    assert set(pred.unique().tolist()) <= {0, 1}
+    psl_model.test_cfg = dict(crf=None)
+    plain = psl_model.postprocess_result(logits, [sample])[0]
+    assert (plain.pred_sem_seg.data[0][:, 12:16] == 1).all()
+
+
+def test_label_probabilities_keep_labelled_classes():
+    from mmwsss.apis.psl_plus_labels import label_probabilities
+    logits = torch.randn(5, 6, 6)
+    ids, probs = label_probabilities(logits, torch.rand(4), [2, 4])
+    assert ids.tolist() == [0, 2, 4]
+    assert probs.shape == (3, 6, 6)
+    np.testing.assert_allclose(probs.sum(0), 1.0, rtol=1e-5)
+
+
+def test_psl_plus_labels_are_deterministic_and_restricted(
+        init_scope, synthetic_root, tmp_path):
+    from mmseg.registry import DATASETS, MODELS
+
+    from mmwsss.apis.psl_plus_labels import make_psl_plus_labels
+    from mmwsss.datasets.image_label_dataset import read_mask
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_psl_model_cfg(num_classes=5)).eval()
+    dataset = DATASETS.build(dict(
+        type='SyntheticWSSSDataset', data_root=synthetic_root,
+        num_train=24, num_val=8, image_size=64,
+        data_prefix=dict(img_path='JPEGImages',
+                         seg_map_path='SegmentationClass'),
+        ann_file='ImageSets/Segmentation/train.txt',
+        pipeline=[dict(type='LoadCheckedImageFromFile'),
+                  dict(type='PackWSSSInputs')], indices=6))
+    first, second = tmp_path / 'a', tmp_path / 'b'
+    stats = make_psl_plus_labels(model, dataset, str(first), crf='deeplab',
+                                 batch_size=4, show_progress=False)
+    assert stats['written'] == 6
+    make_psl_plus_labels(model, dataset, str(second), crf='deeplab',
+                         batch_size=1, show_progress=False)
+    for index in range(6):
+        info = dataset.get_data_info(index)
+        name = info['img_path'].rsplit('/', 1)[-1].replace('.jpg', '.png')
+        a = read_mask(str(first / name))
+        assert np.array_equal(a, read_mask(str(second / name)))
+        assert set(np.unique(a)) <= {0, *info['img_labels']}
+        assert a.shape == Image.open(info['img_path']).size[::-1]
+
+
+def test_iou_metric_writes_palette_pngs(init_scope, tmp_path):
+    from mmwsss.evaluation import WSSSIoUMetric
+    metric = WSSSIoUMetric(output_dir=str(tmp_path / 'out'))
+    metric.dataset_meta = dict(classes=('bg', 'a', 'b'),
+                               palette=[[0, 0, 0], [1, 2, 3], [4, 5, 6]])
+    pred = torch.tensor([[0, 1], [2, 2]])
+    sample = dict(pred_sem_seg=dict(data=pred[None]),
+                  gt_sem_seg=dict(data=pred[None]), img_path='x/img7.jpg')
+    metric.process({}, [sample])
+    png = Image.open(tmp_path / 'out' / 'img7.png')
+    assert png.mode == 'P'
+    assert np.asarray(png).tolist() == [[0, 1], [2, 2]]
+    assert metric.compute_metrics(metric.results)['mIoU'] == 100.0

@@ -1,0 +1,61 @@
+"""Summarise a multi-stage work dir: each stage's status, wall time and
+result (pseudo-mask scores, test metrics), as a Markdown table.
+
+    python tools/stage_report.py work_dirs/ae_psl_mbv2_msrc17 [--json OUT]
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+MARKER = 'stage_done.json'  # as mmwsss.stages.MARKER (no torch import here)
+
+
+def stage_rows(work_dir: str):
+    """One dict per stage folder, in the order the stages finished."""
+    rows = []
+    for name in os.listdir(work_dir):
+        marker_path = osp.join(work_dir, name, MARKER)
+        if not osp.isfile(marker_path):
+            if osp.isdir(osp.join(work_dir, name)):
+                rows.append(dict(stage=name, status='incomplete'))
+            continue
+        with open(marker_path) as handle:
+            marker = json.load(handle)
+        row = dict(stage=name, type=marker['type'], status='complete',
+                   seconds=marker['seconds'], finished=marker['finished'])
+        for output in marker['outputs'].values():
+            path = osp.join(work_dir, name, output)
+            if path.endswith('.json') and osp.isfile(path):
+                with open(path) as handle:
+                    result = json.load(handle)
+                row['result'] = {k: v for k, v in result.items()
+                                 if isinstance(v, (int, float))}
+        rows.append(row)
+    return sorted(rows, key=lambda r: r.get('finished', '~'))
+
+
+def markdown(rows) -> str:
+    lines = ['| stage | type | wall time (s) | result |', '|---|---|---|---|']
+    for row in rows:
+        result = ', '.join(f'{k} {v:.2f}' for k, v in
+                           row.get('result', {}).items())
+        lines.append(f'| {row["stage"]} | {row.get("type", "")} | '
+                     f'{row.get("seconds", row["status"])} | {result} |')
+    return '\n'.join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('work_dir')
+    parser.add_argument('--json', help='also write the rows to this file')
+    args = parser.parse_args()
+    rows = stage_rows(args.work_dir)
+    print(markdown(rows))
+    if args.json:
+        with open(args.json, 'w') as handle:
+            json.dump(rows, handle, indent=2)
+
+
+if __name__ == '__main__':
+    main()
