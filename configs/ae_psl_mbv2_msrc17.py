@@ -24,6 +24,8 @@ stages = [
     dict(name='psl', type='TrainStage', config=segmentor,
          inputs=dict(masks='pseudo_labels.labels'),
          cfg_options={pseudo_masks: '{masks}'}),
+    dict(name='test_psl', type='TestStage', config=segmentor,
+         inputs=dict(checkpoint='psl.checkpoint')),
     # 5. PSL++: predict train, re-weight by the branch, keep labelled
     #    classes, dense CRF; then retrain on those masks
     dict(name='psl_plus_labels', type='PSLPlusLabelStage', config=segmentor,

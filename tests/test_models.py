@@ -1,6 +1,7 @@
 """CAM classifier, heads, backbones, data preprocessor, compat shims."""
 import pytest
 import torch
+from mmengine.structures import PixelData
 from mmengine.registry import init_default_scope
 
 import mmwsss  # noqa: F401
@@ -144,9 +145,13 @@ def test_data_preprocessor_pads_unequal_test_images():
         inputs=[torch.zeros(3, 20, 30, dtype=torch.uint8),
                 torch.zeros(3, 25, 10, dtype=torch.uint8)],
         data_samples=[SegDataSample(), SegDataSample()])
+    mask = torch.ones(1, 25, 10, dtype=torch.long)
+    data['data_samples'][1].gt_sem_seg = PixelData(data=mask)
     out = pre(data, training=False)
     assert out['inputs'].shape == (2, 3, 25, 30)
     assert tuple(out['data_samples'][1].img_shape) == (25, 10)
+    # ground truth stays at the image's size (predictions are un-padded)
+    assert torch.equal(out['data_samples'][1].gt_sem_seg.data, mask)
 
 
 def test_compiled_op_placeholder_raises_clear_error():

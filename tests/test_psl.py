@@ -73,6 +73,25 @@ def test_psl_head_losses_and_online_weight(psl_model):
     assert 'decode.loss_online_ce' not in psl_model.loss(inputs, samples)
 
 
+def test_online_masks_start_part_way_through_training(psl_model):
+    from mmengine.logging import MessageHub
+    inputs = torch.randn(1, 3, 32, 32)
+    samples = [_sample([2], np.zeros((32, 32), np.int64))]
+    head = psl_model.decode_head
+    head.online_start = 0.5
+    hub = MessageHub.get_instance('psl_online_start_test')
+    hub.update_info('max_iters', 100)
+    hub.update_info('iter', 49)
+    assert 'decode.loss_online_ce' not in psl_model.loss(inputs, samples)
+    hub.update_info('iter', 50)
+    assert 'decode.loss_online_ce' in psl_model.loss(inputs, samples)
+    with pytest.raises(ValueError, match='online_start'):
+        from mmseg.registry import MODELS
+        cfg = tiny_psl_model_cfg()
+        cfg['decode_head']['online_start'] = 1.5
+        MODELS.build(cfg)
+
+
 def test_online_masks_ignore_padding(psl_model):
     head = psl_model.decode_head
     logits = torch.randn(1, 4, 8, 8)

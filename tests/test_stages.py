@@ -236,3 +236,35 @@ def test_pipeline_on_two_cpu_ranks(synthetic_root, tmp_path):
     log = open(str(work) + '.log').read()
     assert 'Distributed training: True' in log
     assert json.load(open(work / 'test' / 'metrics.json'))['mIoU'] > 0
+
+
+def test_test_tool_flags_and_split_swap(reference_run, synthetic_root,
+                                        tmp_path):
+    """tools/test.py on the pipeline's final model: suppression on/off,
+    CRF post-processing, prediction PNGs, and another split by
+    --cfg-options."""
+    checkpoint = _final_checkpoint(reference_run, 'psl_plus')
+    config = 'configs/psl/psl_tinyres_synthetic.py'
+    opts = [o for o in _options(synthetic_root)]
+    opts = [o.replace('common_cfg_options.', '') for o in opts]
+
+    def test(*flags, split=None):
+        extra = [f'test_dataloader.dataset.ann_file={split}'] if split else []
+        out = subprocess.run(
+            [sys.executable, 'tools/test.py', config, checkpoint,
+             '--work-dir', str(tmp_path / 'work'), *flags,
+             '--cfg-options', *opts, *extra],
+            cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    plain = test('--out', str(tmp_path / 'val'))
+    assert len(os.listdir(tmp_path / 'val')) == 8
+    assert 0 < plain['mIoU'] <= 100
+    assert test('--cls-threshold', '1.01')['mIoU'] != plain['mIoU']
+    test('--no-suppression')
+    test('--crf', 'deeplab')
+    train = test('--out', str(tmp_path / 'train'),
+                 split='ImageSets/Segmentation/train.txt')
+    assert len(os.listdir(tmp_path / 'train')) == 24
+    assert train['mIoU'] != plain['mIoU']

@@ -30,6 +30,9 @@ model = dict(
         cls_in_channels=320,
         cls_dropout=0.1,
         online_loss_weight=1.0,
+        # online masks from half-way through training (see PSLHead: used
+        # from the first iteration they teach background everywhere)
+        online_start=0.5,
         cls_threshold=0.5,
         seg_head=dict(
             type='ASPPHead',

@@ -23,6 +23,9 @@ model = dict(
         cls_in_channels=512,
         cls_dropout=0.5,
         online_loss_weight=1.0,
+        # online masks from half-way through training (see PSLHead: used
+        # from the first iteration they teach background everywhere)
+        online_start=0.5,
         cls_threshold=0.5,
         seg_head=dict(
             type='LargeFOVHead',

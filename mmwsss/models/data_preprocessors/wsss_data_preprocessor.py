@@ -1,7 +1,8 @@
 """Data preprocessor that also batches images of different sizes at test
-time (right/bottom padding), so CAM generation over real datasets, whose
-images differ in size, runs batched."""
+time (right/bottom padding), so CAM generation and evaluation over real
+datasets, whose images differ in size, run batched."""
 import torch
+from mmengine.structures import PixelData
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.registry import MODELS
 from mmseg.utils import stack_batch
@@ -11,7 +12,9 @@ from mmseg.utils import stack_batch
 class WSSSDataPreProcessor(SegDataPreProcessor):
     """``SegDataPreProcessor``; in test mode, images of unequal sizes are
     padded to the largest one and each sample's ``img_shape`` keeps its
-    unpadded size (MMSeg's version asserts equal sizes)."""
+    unpadded size (MMSeg's version asserts equal sizes).  Ground-truth
+    masks keep their own size: predictions are un-padded back to the
+    original size before they are scored against them."""
 
     def forward(self, data: dict, training: bool = False) -> dict:
         if training:
@@ -33,6 +36,9 @@ class WSSSDataPreProcessor(SegDataPreProcessor):
         if data_samples is None:
             from mmseg.structures import SegDataSample
             data_samples = [SegDataSample() for _ in inputs]
+        # stack_batch pads the masks in place; keep the unpadded tensors
+        masks = [s.gt_sem_seg.data if 'gt_sem_seg' in s else None
+                 for s in data_samples]
         # with data samples, stack_batch records each unpadded img_shape
         batch, data_samples = stack_batch(
             inputs=inputs,
@@ -41,4 +47,7 @@ class WSSSDataPreProcessor(SegDataPreProcessor):
             size_divisor=divisor,
             pad_val=self.pad_val,
             seg_pad_val=self.seg_pad_val)
+        for sample, mask in zip(data_samples, masks):
+            if mask is not None:
+                sample.gt_sem_seg = PixelData(data=mask)
         return dict(inputs=batch, data_samples=data_samples)

@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModule
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS
@@ -102,6 +103,13 @@ class PSLHead(BaseModule):
         loss_cls: multi-label loss of the branch.
         online_loss_weight: weight of the online-mask loss; 0 disables the
             online masks (the "without PSL" ablation keeps the branch).
+        online_start: fraction of the training run (iterations, read from
+            MMEngine's message hub) before the online masks are used.  At
+            the start the branch gives every class a probability near 0.5
+            against background's fixed 1, so online masks are background
+            almost everywhere and, trained on, make the network predict
+            background everywhere; they become useful once both branches
+            have learned from the saliency-guided masks.
         cls_threshold: default test-time suppression threshold.
     """
 
@@ -113,6 +121,7 @@ class PSLHead(BaseModule):
                  loss_cls: ConfigType = dict(
                      type='MultiLabelSoftMarginLoss', loss_weight=1.0),
                  online_loss_weight: float = 1.0,
+                 online_start: float = 0.0,
                  cls_threshold: float = 0.5,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -123,7 +132,11 @@ class PSLHead(BaseModule):
         nn.init.normal_(self.cls_fc.weight, std=0.01)
         nn.init.zeros_(self.cls_fc.bias)
         self.loss_cls = MODELS.build(loss_cls)
+        if not 0.0 <= online_start <= 1.0:
+            raise ValueError(f'online_start is a fraction of training in '
+                             f'[0, 1], got {online_start}')
         self.online_loss_weight = online_loss_weight
+        self.online_start = online_start
         self.cls_threshold = cls_threshold
 
     # MMSeg's EncoderDecoder reads these from its decode head.
@@ -169,7 +182,7 @@ class PSLHead(BaseModule):
         target = labels_to_multi_hot(labels, self.num_classes,
                                      cls_logits.device)
         losses[self.loss_cls.loss_name] = self.loss_cls(cls_logits, target)
-        if self.online_loss_weight > 0:
+        if self.online_loss_weight > 0 and self._online_started():
             online = self._online_samples(seg_logits.detach(),
                                           cls_logits.detach().sigmoid(),
                                           batch_data_samples, labels)
@@ -179,6 +192,17 @@ class PSLHead(BaseModule):
                     key = 'loss_online' + name[len('loss'):]
                     losses[key] = value * self.online_loss_weight
         return losses
+
+    def _online_started(self) -> bool:
+        """Whether training has progressed past ``online_start`` (always
+        true outside an MMEngine training loop)."""
+        if self.online_start <= 0:
+            return True
+        hub = MessageHub.get_current_instance()
+        max_iters = hub.get_info('max_iters')
+        if not max_iters:
+            return True
+        return hub.get_info('iter', 0) >= self.online_start * max_iters
 
     def _online_samples(self, seg_logits: torch.Tensor,
                         cls_probs: torch.Tensor,
