@@ -21,18 +21,22 @@ python tools/stage_report.py "$WORK"
 # ablation: PSL without the online masks (branch kept), same pseudo masks
 ABL=${ABL:-work_dirs/psl_no_online_mbv2_msrc17}
 SECONDS=0
-python tools/train.py configs/psl/psl_aspp_mbv2_8e_msrc17.py --work-dir "$ABL" \
+python tools/train.py configs/psl/psl_aspp_mbv2_10e_msrc17.py --work-dir "$ABL" \
   --cfg-options model.decode_head.online_loss_weight=0 \
+  model.backbone.init_cfg.checkpoint="$(realpath "$WORK/classifier/epoch_12.pth")" \
+  model.backbone.init_cfg.prefix=backbone. \
   train_dataloader.dataset.pseudo_seg_map_path="$(realpath "$WORK/pseudo_labels/labels")"
 echo "PSL without online masks: ${SECONDS}s"
-python tools/test.py configs/psl/psl_aspp_mbv2_8e_msrc17.py \
+python tools/test.py configs/psl/psl_aspp_mbv2_10e_msrc17.py \
   "$(cat "$ABL/last_checkpoint")" --work-dir "$ABL/test"
 
 SECONDS=0
-python tools/train.py configs/fully_supervised/psl_aspp_mbv2_8e_msrc17_gt_masks.py \
-  --work-dir "$UPPER"
+python tools/train.py configs/fully_supervised/psl_aspp_mbv2_10e_msrc17_gt_masks.py \
+  --work-dir "$UPPER" --cfg-options \
+  model.backbone.init_cfg.checkpoint="$(realpath "$WORK/classifier/epoch_12.pth")" \
+  model.backbone.init_cfg.prefix=backbone.
 echo "upper bound training: ${SECONDS}s"
-python tools/test.py configs/fully_supervised/psl_aspp_mbv2_8e_msrc17_gt_masks.py \
+python tools/test.py configs/fully_supervised/psl_aspp_mbv2_10e_msrc17_gt_masks.py \
   "$(cat "$UPPER/last_checkpoint")" --work-dir "$UPPER/test"
 
 python benchmarks/psl_head_cost.py --repeats 7

@@ -24,7 +24,7 @@ from mmseg.structures import SegDataSample
 
 import mmwsss  # noqa: F401
 
-CONFIG = 'configs/psl/psl_aspp_mbv2_8e_msrc17.py'
+CONFIG = 'configs/psl/psl_aspp_mbv2_10e_msrc17.py'
 
 
 def without_pretrained(model_cfg: dict) -> dict:

@@ -7,8 +7,16 @@
 # The score_* stages are evaluation only (they read the training ground
 # truth to report pseudo-mask mIoU); nothing trains on what they write.
 classifier = 'ae/ae_mbv2_6-3-3e_msrc17.py'
-segmentor = 'psl/psl_aspp_mbv2_8e_msrc17.py'
+segmentor = 'psl/psl_aspp_mbv2_10e_msrc17.py'
 pseudo_masks = 'train_dataloader.dataset.pseudo_seg_map_path'
+# The segmentor's MobileNetV2 starts from the AE classifier's backbone
+# (ImageNet weights fine-tuned on these images' labels; same architecture
+# and stride): with a CPU-sized schedule, ImageNet features alone left the
+# segmentor predicting background almost everywhere (docs/benchmarks.md).
+segmentor_init = {
+    'model.backbone.init_cfg':
+    dict(type='Pretrained', checkpoint='{classifier}', prefix='backbone.')
+}
 stages = [
     # 1. AE classifier: CAM training, then 2 erasing steps (regions of 3)
     dict(name='classifier', type='TrainStage', config=classifier,
@@ -22,8 +30,9 @@ stages = [
          inputs=dict(regions='classifier.regions', saliency='saliency.maps')),
     # 4. PSL: segmentation + classification branch + online masks
     dict(name='psl', type='TrainStage', config=segmentor,
-         inputs=dict(masks='pseudo_labels.labels'),
-         cfg_options={pseudo_masks: '{masks}'}),
+         inputs=dict(masks='pseudo_labels.labels',
+                     classifier='classifier.checkpoint'),
+         cfg_options={pseudo_masks: '{masks}', **segmentor_init}),
     dict(name='test_psl', type='TestStage', config=segmentor,
          inputs=dict(checkpoint='psl.checkpoint')),
     # 5. PSL++: predict train, re-weight by the branch, keep labelled
@@ -32,8 +41,9 @@ stages = [
          crf='deeplab', crf_workers=2,
          inputs=dict(checkpoint='psl.checkpoint')),
     dict(name='psl_plus', type='TrainStage', config=segmentor,
-         inputs=dict(masks='psl_plus_labels.labels'),
-         cfg_options={pseudo_masks: '{masks}'}),
+         inputs=dict(masks='psl_plus_labels.labels',
+                     classifier='classifier.checkpoint'),
+         cfg_options={pseudo_masks: '{masks}', **segmentor_init}),
     # 6. val mIoU of the final model: with suppression, without, with CRF
     dict(name='test', type='TestStage', config=segmentor,
          inputs=dict(checkpoint='psl_plus.checkpoint')),
