@@ -268,3 +268,13 @@ def test_test_tool_flags_and_split_swap(reference_run, synthetic_root,
                  split='ImageSets/Segmentation/train.txt')
     assert len(os.listdir(tmp_path / 'train')) == 24
     assert train['mIoU'] != plain['mIoU']
+
+
+def test_stage_report_lists_stages_and_results(reference_run):
+    out = subprocess.run(
+        [sys.executable, 'tools/stage_report.py', str(reference_run)],
+        cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert '| psl | TrainStage |' in out.stdout
+    assert '| score_pseudo_labels | ScoreLabelsStage |' in out.stdout
+    assert 'mIoU' in out.stdout
