@@ -247,8 +247,8 @@ def test_test_tool_flags_and_split_swap(reference_run, synthetic_root,
     --cfg-options."""
     checkpoint = _final_checkpoint(reference_run, 'psl_plus')
     config = 'configs/psl/psl_tinyres_synthetic.py'
-    opts = [o for o in _options(synthetic_root)]
-    opts = [o.replace('common_cfg_options.', '') for o in opts]
+    opts = [o.replace('common_cfg_options.', '')
+            for o in _options(synthetic_root)]
 
     def test(*flags, split=None):
         extra = [f'test_dataloader.dataset.ann_file={split}'] if split else []

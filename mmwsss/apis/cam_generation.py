@@ -33,6 +33,34 @@ def pending_indices(dataset, out_dir: str, suffix: str,
     ]
 
 
+class PendingShard:
+    """This rank's images still without an output file: a batched loader
+    over them, a progress bar on rank 0, and the tally tools print."""
+
+    def __init__(self, dataset, out_dir: str, suffix: str, batch_size: int,
+                 num_workers: int, show_progress: bool = True) -> None:
+        rank, world_size = get_dist_info()
+        os.makedirs(out_dir, exist_ok=True)
+        self.todo = pending_indices(dataset, out_dir, suffix, rank,
+                                    world_size)
+        self.shard_size = len(range(rank, len(dataset), world_size))
+        self.loader = DataLoader(
+            Subset(dataset, self.todo), batch_size=batch_size,
+            num_workers=num_workers, collate_fn=pseudo_collate,
+            shuffle=False)
+        self.progress = ProgressBar(len(self.todo)) if show_progress and \
+            rank == 0 and self.todo else None
+
+    def advance(self) -> None:
+        if self.progress:
+            self.progress.update()
+
+    def tally(self) -> Dict[str, int]:
+        return dict(total=self.shard_size,
+                    done_before=self.shard_size - len(self.todo),
+                    written=len(self.todo))
+
+
 @torch.no_grad()
 def make_cams(model,
               dataset,
@@ -53,20 +81,10 @@ def make_cams(model,
     Returns:
         ``dict(total=..., done_before=..., written=...)`` for this rank.
     """
-    rank, world_size = get_dist_info()
-    os.makedirs(out_dir, exist_ok=True)
-    todo = pending_indices(dataset, out_dir, '.npz', rank, world_size)
-    shard_size = len(range(rank, len(dataset), world_size))
-    loader = DataLoader(
-        Subset(dataset, todo),
-        batch_size=batch_size,
-        num_workers=num_workers,
-        collate_fn=pseudo_collate,
-        shuffle=False)
-    progress = ProgressBar(len(todo)) if show_progress and rank == 0 \
-        and todo else None
+    shard = PendingShard(dataset, out_dir, '.npz', batch_size, num_workers,
+                         show_progress)
     device = next(model.parameters()).device
-    for batch in loader:
+    for batch in shard.loader:
         data = model.data_preprocessor(batch, False)
         samples = data['data_samples']
         cams = model.predict_cams(
@@ -76,8 +94,5 @@ def make_cams(model,
             save_cam_file(
                 osp.join(out_dir, name + '.npz'),
                 cam.cpu().numpy(), sample.metainfo['img_labels'])
-            if progress:
-                progress.update()
-    return dict(
-        total=shard_size, done_before=shard_size - len(todo),
-        written=len(todo))
+            shard.advance()
+    return shard.tally()

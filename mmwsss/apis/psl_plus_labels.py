@@ -10,21 +10,16 @@ Like the other per-image generators: one PNG per image, written atomically,
 finished files skipped (resumable), images sharded across ranks,
 deterministic.
 """
-import os
 import os.path as osp
 from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmengine.dataset import pseudo_collate
-from mmengine.dist import get_dist_info
-from mmengine.utils import ProgressBar
-from torch.utils.data import DataLoader, Subset
 
 from mmwsss.crf import crf_map, refine_probs
 from mmwsss.models.heads.psl_head import allowed_class_mask
 from mmwsss.models.segmentors.wsss_encoder_decoder import read_rgb
-from .cam_generation import output_stem, pending_indices
+from .cam_generation import PendingShard, output_stem
 from .pseudo_label_generation import write_label_png
 
 
@@ -90,18 +85,11 @@ def make_psl_plus_labels(model,
     Returns:
         ``dict(total=..., done_before=..., written=...)``.
     """
-    rank, world_size = get_dist_info()
-    os.makedirs(out_dir, exist_ok=True)
-    todo = pending_indices(dataset, out_dir, '.png', rank, world_size)
-    shard_size = len(range(rank, len(dataset), world_size))
-    loader = DataLoader(Subset(dataset, todo), batch_size=batch_size,
-                        num_workers=num_workers, collate_fn=pseudo_collate,
-                        shuffle=False)
-    progress = ProgressBar(len(todo)) if show_progress and rank == 0 \
-        and todo else None
+    shard = PendingShard(dataset, out_dir, '.png', batch_size, num_workers,
+                         show_progress)
     palette = dataset.metainfo['palette']
     device = next(model.parameters()).device
-    for batch in loader:
+    for batch in shard.loader:
         data = model.data_preprocessor(batch, False)
         samples = data['data_samples']
         logits, cls_probs = model.predict_with_cls(
@@ -116,7 +104,5 @@ def make_psl_plus_labels(model,
             tasks.append((sample.metainfo['img_path'], class_ids, probs,
                           out_path, crf, palette))
         for _ in crf_map(_refine_and_write, tasks, crf_workers):
-            if progress:
-                progress.update()
-    return dict(total=shard_size, done_before=shard_size - len(todo),
-                written=len(todo))
+            shard.advance()
+    return shard.tally()
