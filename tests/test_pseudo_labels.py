@@ -42,6 +42,12 @@ def test_ae_saliency_mode_regions_saliency_and_ignore():
     assert out[:2].tolist() == [[3, 3, 3, 3]] * 2
     assert out[2:, 2:].tolist() == [[7, 7]] * 2
     assert out[3, 0] == 0 and out[2, 0] == 255
+    # a saliency miss inside mined regions is ignored, never background
+    saliency[0, 0] = 0.0
+    missed = compose_pseudo_label('ae_saliency', (4, 4), [3, 7],
+                                  regions=regions, saliency=saliency,
+                                  fuse_steps=2, saliency_threshold=0.5)
+    assert missed[0, 0] == 255 and missed[3, 0] == 0
     only_first = compose_pseudo_label('ae', (4, 4), [3, 7],
                                       regions=regions, fuse_steps=1)
     assert only_first[:2, 2:].tolist() == [[0, 0]] * 2
@@ -56,13 +62,32 @@ def test_overlapping_regions_go_to_the_higher_cam():
     assert out.tolist() == [[1, 2], [2, 2]]
 
 
-def test_cam_saliency_mode_and_empty_labels():
-    cams = np.array([[[0.05, 0.8], [0.8, 0.8]]], np.float32)
-    saliency = np.array([[1.0, 1.0], [0.0, 1.0]], np.float32)
-    out = compose_pseudo_label('cam_saliency', (2, 2), [5], cams=cams,
+def test_cam_saliency_labels_only_where_both_cues_agree():
+    """Salient + CAM: the class; neither: background; one of the two:
+    ignored (a salient-object miss must not make object evidence
+    background, nor salient clutter an object)."""
+    cams = np.array([[[0.05, 0.8, 0.02], [0.8, 0.8, 0.5]]], np.float32)
+    saliency = np.array([[1.0, 1.0, 0.1], [0.0, 1.0, 0.2]], np.float32)
+    out = compose_pseudo_label('cam_saliency', (2, 3), [5], cams=cams,
                                saliency=saliency, saliency_threshold=0.5,
                                cam_threshold=0.1)
-    assert out.tolist() == [[255, 5], [0, 5]]
+    assert out.tolist() == [[255, 5, 0], [255, 5, 255]]
+
+
+def test_ae_saliency_with_cams_adds_cam_claims_and_picks_by_cam():
+    regions = np.zeros((1, 2, 2, 2), bool)
+    regions[0, 0, 0, 0] = True  # class 2 mined at the top-left only
+    cams = np.stack([np.full((2, 2), 0.05), np.full((2, 2), 0.05)])
+    cams[1, 1, 1] = 0.7  # class 4's CAM claims the bottom-right
+    saliency = np.ones((2, 2), np.float32)
+    saliency[0, 1] = 0.0
+    out = compose_pseudo_label('ae_saliency', (2, 2), [2, 4], cams=cams,
+                               regions=regions, saliency=saliency,
+                               fuse_steps=1, saliency_threshold=0.5)
+    assert out.tolist() == [[2, 0], [255, 4]]
+
+
+def test_empty_labels_give_background():
     empty = compose_pseudo_label('ae_saliency', (2, 2), [])
     assert empty.tolist() == [[0, 0], [0, 0]]
 

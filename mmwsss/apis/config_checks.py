@@ -6,6 +6,8 @@ from typing import Iterator, Optional, Tuple
 from mmengine.config import Config
 from mmseg.registry import DATASETS
 
+from mmwsss.models.weight_init import split_scheme
+
 
 def model_num_classes(model_cfg: dict) -> Optional[int]:
     """``num_classes`` of a CAM classifier or MMSeg segmentor config (a
@@ -72,6 +74,7 @@ def check_config(cfg: Config, cfg_path: str = '<config>') -> None:
             f'{cfg_path}: load_from checkpoint {load_from} does not exist '
             '(train the model it names first, or override load_from)')
     for key, checkpoint in _local_checkpoints(cfg.model):
+        _, checkpoint = split_scheme(checkpoint)  # converter://local/path
         if '://' in checkpoint:
             continue
         if not osp.isfile(checkpoint):

@@ -4,21 +4,42 @@ Each rung of the AE paper's ladder is one ``mode``:
 
 * ``cam``: background where every CAM is below ``bg_threshold``, else the
   class of the strongest CAM (no ignored pixels);
-* ``cam_saliency``: background where saliency < ``saliency_threshold``;
-  salient pixels take the strongest CAM's class if it reaches
-  ``cam_threshold``, else 255 (ignored);
 * ``ae``: the fused adversarial-erasing regions (union of the first
   ``fuse_steps`` steps) with their classes, background elsewhere;
-* ``ae_saliency`` (the AE paper's masks): background where saliency is low,
-  fused regions give the objects, every other pixel is 255.
+* ``cam_saliency`` and ``ae_saliency`` (the AE paper's saliency-guided
+  masks) combine two independent cues and label a pixel only where they
+  agree:
 
-Pixels claimed by two classes' regions go to the class with the higher CAM
-score (from ``cam_dir``); without CAMs, to the class listed first.  An image
+  - the *object cue* of a class: the pixel lies in the class's fused
+    erasing regions (``ae_saliency``) or its normalised CAM reaches
+    ``cam_threshold`` (``cam_saliency``, and ``ae_saliency`` when CAMs are
+    given);
+  - the *saliency cue*: saliency reaches ``saliency_threshold``.
+
+  Both cues say object: the claiming class with the highest CAM (or the
+  first claimant without CAMs).  Neither does: background.  They disagree:
+  255, ignored by training.  A salient-object model misses objects (MSRC's
+  signs, books, faces in clutter), and the mined regions of late erasing
+  steps spill into context; the agreement rule keeps either failure from
+  becoming a confident wrong label: mined evidence that saliency misses is
+  ignored rather than turned into background, and salient clutter that no
+  class claims is ignored rather than given a class.
+
+Pixels claimed by two classes go to the class with the higher CAM score
+(from ``cam_dir``); without CAMs, to the class listed first.  An image
 without labels is all background.  ``crf`` refines the result with the dense
 CRF (``irn`` preset: ignored pixels are filled from colour edges).
 
+Thresholds are fixed a priori, one value for every dataset: saliency 0.3
+(the salient-object maps are min-max normalised per image, so the object
+sits well above it and the background far below), CAM 0.1 of the class's
+peak (a weak "this class is here" vote: it only has to agree with
+saliency), erasing regions as mined.
+
 Outputs are VOC palette PNGs written atomically, skipped when present
-(resumable), sharded across ranks; generation is deterministic.
+(resumable), sharded across ranks; generation is deterministic.  Each run
+tallies what it wrote: the share of background, object and ignored pixels
+and the labelled images left without any object pixel.
 """
 import os.path as osp
 from typing import Dict, Optional, Sequence
@@ -69,6 +90,33 @@ def assign_regions(masks: np.ndarray, labels: Sequence[int],
     return out
 
 
+def object_claims(mode: str, shape: Sequence[int],
+                  cams: Optional[np.ndarray], regions: Optional[np.ndarray],
+                  fuse_steps: int, cam_threshold: float) -> np.ndarray:
+    """``(L, H, W)`` bool: where each labelled class's object cue fires
+    (fused erasing regions for the ``ae`` modes, CAM >= ``cam_threshold``
+    where CAMs are given)."""
+    claims = np.zeros((0, ) + tuple(shape), bool)
+    if mode.startswith('ae'):
+        claims = fuse_regions(regions, fuse_steps, shape)
+    if cams is not None:
+        cam_claims = cams >= cam_threshold
+        claims = cam_claims if not len(claims) else claims | cam_claims
+    return claims
+
+
+def agree_with_saliency(claims: np.ndarray, labels: Sequence[int],
+                        cams: Optional[np.ndarray], salient: np.ndarray
+                        ) -> np.ndarray:
+    """Label where the object cue and the saliency cue agree (both: the
+    claiming class; neither: background), 255 where they disagree."""
+    out = assign_regions(claims, labels, cams)
+    claimed = out != IGNORE
+    out[~claimed & ~salient] = 0
+    out[claimed & ~salient] = IGNORE
+    return out
+
+
 def compose_pseudo_label(mode: str,
                          shape: Sequence[int],
                          labels: Sequence[int],
@@ -87,18 +135,22 @@ def compose_pseudo_label(mode: str,
         return np.zeros((height, width), np.uint8)
     if mode == 'cam':
         return cams_to_label_map(cams, labels, bg_threshold)
-    if mode == 'cam_saliency':
-        out = cams_to_label_map(cams, labels, 0.0)
-        out[cams.max(axis=0) < cam_threshold] = IGNORE
-        out[saliency < saliency_threshold] = 0
-        return out
-    masks = fuse_regions(regions, fuse_steps, (height, width))
-    out = assign_regions(masks, labels, cams)
+    claims = object_claims(mode, (height, width), cams, regions, fuse_steps,
+                           cam_threshold)
     if mode == 'ae':
+        out = assign_regions(claims, labels, cams)
         out[out == IGNORE] = 0
-    else:
-        out[saliency < saliency_threshold] = 0
-    return out
+        return out
+    return agree_with_saliency(claims, labels, cams,
+                               saliency >= saliency_threshold)
+
+
+def label_composition(label_map: np.ndarray) -> Dict[str, int]:
+    """Pixel counts of background, object and ignored labels of a mask."""
+    ignored = int((label_map == IGNORE).sum())
+    background = int((label_map == 0).sum())
+    return dict(background=background, ignored=ignored,
+                foreground=int(label_map.size) - ignored - background)
 
 
 def _needs(mode: str) -> Dict[str, bool]:

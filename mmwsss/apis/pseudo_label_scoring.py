@@ -9,6 +9,7 @@ import numpy as np
 
 from mmwsss.datasets.image_label_dataset import read_mask
 from mmwsss.evaluation import ConfusionMatrix, sweep_cam_thresholds
+from mmwsss.evaluation.mask_analysis import ERROR_KINDS, analyze_confusion
 from mmwsss.utils.io import load_cam_file
 from .cam_generation import output_stem
 
@@ -56,7 +57,20 @@ def score_label_folder(dataset, label_dir: str) -> Dict:
     matrix = ConfusionMatrix(len(classes))
     for path, _, gt in _gt_and_output(dataset, label_dir, '.png'):
         matrix.update(read_mask(path), gt, path)
-    return matrix.scores(classes)
+    return with_error_split(matrix.scores(classes),
+                            analyze_confusion(matrix.matrix, matrix.missed,
+                                              classes))
+
+
+def with_error_split(scores: Dict, analysis: Dict) -> Dict:
+    """``scores`` plus each error kind's share of all errors (top level,
+    so the stage report shows them) and per class (next to its IoU)."""
+    for kind in ERROR_KINDS:
+        scores[kind] = analysis['errors'][kind]['share']
+    for name, row in analysis['per_class'].items():
+        scores['per_class'].setdefault(name, {}).update(
+            {kind: row[kind] for kind in ERROR_KINDS})
+    return scores
 
 
 def parse_thresholds(spec: str) -> np.ndarray:

@@ -4,3 +4,4 @@ from .data_preprocessors import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .segmentors import *  # noqa: F401,F403
+from . import weight_init  # noqa: F401  (converter:// checkpoints)

@@ -20,10 +20,12 @@ from mmwsss.apis.config_checks import check_config
 from mmwsss.apis.pseudo_label_generation import make_pseudo_labels
 from mmwsss.apis.pseudo_label_scoring import score_label_folder
 from mmwsss.apis.psl_plus_labels import make_psl_plus_labels
+from mmwsss.evaluation.mask_analysis import error_table
 from mmwsss.registry import STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.dist import init_distributed
 from mmwsss.utils.io import atomic_write
+from mmwsss.visualization import plot_error_bars
 from .base import BaseStage, StageContext
 
 
@@ -158,8 +160,9 @@ class PSLPlusLabelStage(_ToolStage):
 @STAGES.register_module()
 class ScoreLabelsStage(_ToolStage):
     """Evaluation: mIoU / precision / recall of the pseudo masks of input
-    ``labels`` against the dataset's ground-truth masks (output
-    ``scores``).  Reads ground truth, so it only measures; nothing
+    ``labels`` against the dataset's ground-truth masks, with the split of
+    the errors (outputs ``scores``, a JSON file, and ``errors``, a PNG of
+    per-class bars; ``errors.md`` beside it holds the table).  Reads ground truth, so it only measures; nothing
     trains on its output."""
 
     def run(self, ctx: StageContext) -> Dict[str, str]:
@@ -173,4 +176,9 @@ class ScoreLabelsStage(_ToolStage):
             with atomic_write(osp.join(ctx.stage_dir, 'scores.json'),
                               'w') as handle:
                 json.dump(scores, handle, indent=2)
-        return dict(scores='scores.json')
+            with atomic_write(osp.join(ctx.stage_dir, 'errors.md'),
+                              'w') as handle:
+                handle.write(error_table(scores) + '\n')
+            plot_error_bars(osp.join(ctx.stage_dir, 'errors.png'), scores,
+                            ctx.name)
+        return dict(scores='scores.json', errors='errors.png')

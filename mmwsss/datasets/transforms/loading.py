@@ -74,11 +74,13 @@ class LoadCheckedAnnotations(_LoadAnnotations):
     def _load_seg_map(self, results: dict) -> None:
         path = results['seg_map_path']
         mask = read_mask(path).astype(np.uint8)
-        if 'img_shape' in results and tuple(mask.shape) != tuple(
-                results['img_shape'][:2]):
+        # the image's size as decoded: a test pipeline may resize the image
+        # before loading its mask (MMSeg's order), which must stay full size
+        shape = results.get('ori_shape', results.get('img_shape'))
+        if shape is not None and tuple(mask.shape) != tuple(shape[:2]):
             raise ValueError(
                 f'{path}: mask size {mask.shape} differs from image '
-                f'{results.get("img_path")} size {results["img_shape"][:2]}')
+                f'{results.get("img_path")} size {tuple(shape[:2])}')
         if results.get('reduce_zero_label', self.reduce_zero_label):
             mask[mask == 0] = 255  # as mmseg: 0 -> ignored, others shift
             mask = mask - 1
