@@ -9,7 +9,7 @@ from . import compat
 
 compat.apply()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
-from . import apis, crf, engine, saliency, stages, visualization  # noqa: E402,F401,E501
+from . import (apis, crf, datasets, engine, evaluation,  # noqa: E402,F401
+               models, pseudo_labels, saliency, stages, visualization)
 
 __version__ = '0.1.0'

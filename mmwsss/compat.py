@@ -1,7 +1,7 @@
 """Runtime compatibility shims for the CPU / mmcv-lite stack.
 
-Two problems of the stack described in README.md ("Installation") are fixed here,
-once, before any MMSegmentation module is imported:
+Two problems of the stack described in README.md ("Installation") are fixed
+here, once, before any MMSegmentation module is imported:
 
 1. ``mmcv-lite`` ships no compiled ops (``mmcv._ext``), yet several
    MMSegmentation modules import ``mmcv.ops`` unconditionally.  We register a

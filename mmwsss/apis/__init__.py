@@ -1,17 +1,13 @@
-from .cam_generation import make_cams, output_stem, pending_indices
-from .config_checks import check_config, dataset_num_classes, model_num_classes
-from .inference import (check_checkpoint, init_model,
-                        load_state_dict_checked)
-from .saliency_generation import (load_saliency_map, make_saliency_maps,
-                                  save_saliency_map)
-from .pseudo_label_scoring import (parse_thresholds, score_cam_folder,
-                                   score_label_folder)
+"""High-level APIs: build a trained model, train resumably, check a config
+before anything expensive starts."""
+from .config_checks import (check_config, dataset_num_classes,
+                            model_num_classes, prepare_config)
+from .inference import check_checkpoint, init_model, load_state_dict_checked
+from .training import keep_random_states, prepare_launcher, train_resumable
 
 __all__ = [
-    'check_checkpoint', 'make_cams', 'output_stem', 'pending_indices',
-    'check_config',
-    'dataset_num_classes', 'model_num_classes', 'init_model',
-    'load_state_dict_checked', 'parse_thresholds', 'score_cam_folder',
-    'score_label_folder', 'load_saliency_map', 'make_saliency_maps',
-    'save_saliency_map'
+    'check_checkpoint', 'check_config', 'dataset_num_classes',
+    'init_model', 'keep_random_states', 'load_state_dict_checked',
+    'model_num_classes', 'prepare_config',
+    'prepare_launcher', 'train_resumable'
 ]

@@ -1,22 +1,48 @@
-"""Checks run on a config before anything expensive starts, so mistakes
-surface as one clear message naming the config file."""
+"""Completing and checking a config before anything expensive starts, so
+mistakes surface as one clear message naming the config file.
+
+:func:`prepare_config` is what every entry point (``tools/*.py``, pipeline
+stages) runs on a loaded config: relative data and weight paths become
+absolute (:mod:`mmwsss.utils.paths`), a model whose ``num_classes`` is
+``None`` takes the number from its training dataset (a user's labels file
+decides how many classes there are), and :func:`check_config` verifies the
+result.
+"""
 import os.path as osp
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from mmengine.config import Config
-from mmseg.registry import DATASETS
 
+from mmwsss.datasets.custom import classes_from_labels_file
 from mmwsss.models.weight_init import split_scheme
+from mmwsss.registry import DATASETS
+from mmwsss.utils.paths import resolve_config_paths
+
+_DATALOADERS = ('train_dataloader', 'cam_dataloader', 'val_dataloader',
+                'test_dataloader')
+
+
+def _class_heads(model_cfg: dict) -> List[dict]:
+    """The head configs of a CAM classifier or MMSeg segmentor that hold
+    ``num_classes`` (a ``PSLHead`` carries it in its wrapped
+    ``seg_head``)."""
+    heads = []
+    for key in ('head', 'decode_head', 'auxiliary_head'):
+        head = model_cfg.get(key)
+        for item in head if isinstance(head, (list, tuple)) else [head]:
+            if isinstance(item, dict) and isinstance(item.get('seg_head'),
+                                                     dict):
+                item = item['seg_head']
+            if isinstance(item, dict) and 'num_classes' in item:
+                heads.append(item)
+    return heads
 
 
 def model_num_classes(model_cfg: dict) -> Optional[int]:
-    """``num_classes`` of a CAM classifier or MMSeg segmentor config (a
-    ``PSLHead`` carries it in its wrapped ``seg_head``)."""
-    for key in ('head', 'decode_head'):
-        head = model_cfg.get(key)
-        if isinstance(head, dict) and isinstance(head.get('seg_head'), dict):
-            head = head['seg_head']
-        if isinstance(head, dict) and 'num_classes' in head:
+    """``num_classes`` of a CAM classifier or MMSeg segmentor config
+    (``None`` until :func:`prepare_config` took it from the dataset)."""
+    for head in _class_heads(model_cfg):
+        if head['num_classes'] is not None:
             return int(head['num_classes'])
     return None
 
@@ -26,6 +52,10 @@ def dataset_num_classes(dataset_cfg: dict) -> Optional[int]:
     metainfo = dataset_cfg.get('metainfo') or {}
     if 'classes' in metainfo:
         return len(metainfo['classes'])
+    if dataset_cfg.get('type') == 'ImageLabelFolderDataset':
+        labels_file = osp.join(dataset_cfg.get('data_root') or '',
+                               dataset_cfg.get('labels_file', 'labels.txt'))
+        return len(classes_from_labels_file(labels_file))
     dataset_type = dataset_cfg.get('type')
     if isinstance(dataset_type, str):
         dataset_cls = DATASETS.get(dataset_type)
@@ -50,6 +80,28 @@ def _local_checkpoints(node, path: str = 'model') -> Iterator[Tuple[str, str]]:
     elif isinstance(node, (list, tuple)):
         for index, value in enumerate(node):
             yield from _local_checkpoints(value, f'{path}[{index}]')
+
+
+def prepare_config(cfg: Config, config_path: Optional[str] = None) -> Config:
+    """Resolve relative paths and fill ``num_classes=None`` from the
+    training dataset (see the module docstring); returns ``cfg``."""
+    resolve_config_paths(cfg, config_path)
+    heads = [h for h in _class_heads(cfg.get('model') or {})
+             if h['num_classes'] is None]
+    if heads:
+        for loader in _DATALOADERS:
+            dataset = (cfg.get(loader) or {}).get('dataset')
+            count = dataset_num_classes(dataset) if dataset else None
+            if count:
+                for head in heads:
+                    head['num_classes'] = count
+                break
+        else:
+            raise ValueError(
+                f'{config_path or cfg.filename}: model num_classes=None asks '
+                'for the number of classes of the training dataset, but no '
+                'dataloader names a dataset that knows it')
+    return cfg
 
 
 def check_config(cfg: Config, cfg_path: str = '<config>') -> None:

@@ -4,49 +4,51 @@ from typing import Union
 
 import torch
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import _load_checkpoint
-from mmseg.registry import MODELS
+from mmengine.runner.checkpoint import load_checkpoint
+
+from mmwsss.registry import MODELS
+from .config_checks import prepare_config
 
 
-def load_state_dict_checked(model: torch.nn.Module, checkpoint: str) -> None:
-    """Load a checkpoint strictly; shape mismatches (e.g. a checkpoint of a
-    model with another ``num_classes``) name the file and the tensor."""
-    state = _load_checkpoint(checkpoint, map_location='cpu')
-    state = state.get('state_dict', state)
-    own = model.state_dict()
-    mismatched = [
-        f'{key}: checkpoint {tuple(value.shape)} vs model '
-        f'{tuple(own[key].shape)}' for key, value in state.items()
-        if key in own and own[key].shape != value.shape
-    ]
-    if mismatched:
+def load_state_dict_checked(model: torch.nn.Module, checkpoint: str) -> dict:
+    """Load a checkpoint strictly (MMEngine's loader); a checkpoint of
+    another model, e.g. one trained with another ``num_classes``, raises
+    an error naming the file and the tensors.  Returns the checkpoint's
+    ``meta``."""
+    try:
+        loaded = load_checkpoint(model, checkpoint, map_location='cpu',
+                                 strict=True,
+                                 logger=MMLogger.get_current_instance())
+    except RuntimeError as exc:
+        details = ' '.join(str(exc).split())
         raise ValueError(f'{checkpoint}: does not fit this model (was it '
-                         'trained with another num_classes?): ' +
-                         '; '.join(mismatched[:3]))
-    missing = sorted(set(own) - set(state))
-    if missing:
-        raise ValueError(f'{checkpoint}: lacks {len(missing)} weights of this '
-                         f'model, e.g. {missing[:3]}')
-    model.load_state_dict(state, strict=False)
+                         f'trained with another num_classes?): {details}') \
+            from exc
+    return loaded.get('meta', {}) if isinstance(loaded, dict) else {}
 
 
 def init_model(config: Union[str, Config], checkpoint: str = None,
                device: str = 'cpu') -> torch.nn.Module:
-    """Build ``config.model`` (no pretrained init) and load ``checkpoint``."""
+    """Build ``config.model`` (no pretrained init) and load ``checkpoint``
+    strictly; ``model.cfg`` and ``model.dataset_meta`` are set as MMSeg's
+    ``init_model`` sets them."""
     cfg = Config.fromfile(config) if isinstance(config, str) else config
+    prepare_config(cfg)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    model_cfg = cfg.model.copy()
-    model = MODELS.build(model_cfg)
+    model = MODELS.build(cfg.model.copy())
     if checkpoint is not None:
-        load_state_dict_checked(model, checkpoint)
+        meta = load_state_dict_checked(model, checkpoint)
+        if meta.get('dataset_meta'):
+            model.dataset_meta = meta['dataset_meta']
     model.cfg = cfg
     return model.to(device).eval()
 
 
 def check_checkpoint(cfg: Config, checkpoint: str) -> None:
     """Fail early, naming the file, when ``checkpoint`` does not fit
-    ``cfg.model`` (MMEngine's loader only warns about shape mismatches and
+    ``cfg.model`` (MMEngine's runner only warns about shape mismatches and
     would evaluate a half-random model)."""
     if '://' in checkpoint:
         return  # a model-zoo URL: nothing local to inspect

@@ -62,14 +62,21 @@ def latest_complete_checkpoint(work_dir: str) -> Optional[str]:
     return None
 
 
-def train_resumable(cfg: Config) -> str:
-    """Train ``cfg`` in ``cfg.work_dir``, resuming from its newest intact
-    checkpoint, with random states saved in checkpoints (so a resumed run
-    repeats an uninterrupted one); returns the final checkpoint's path."""
+def keep_random_states(cfg: Config) -> None:
+    """Add :class:`RandomStateHook` (once): every checkpoint then holds the
+    random generators' states, so a run resumed from it repeats the
+    uninterrupted one."""
     hooks = list(cfg.get('custom_hooks') or [])
     if not any(h.get('type') == 'RandomStateHook' for h in hooks):
         hooks.append(dict(type='RandomStateHook'))
     cfg.custom_hooks = hooks
+
+
+def train_resumable(cfg: Config) -> str:
+    """Train ``cfg`` in ``cfg.work_dir``, resuming from its newest intact
+    checkpoint, with random states saved in checkpoints (so a resumed run
+    repeats an uninterrupted one); returns the final checkpoint's path."""
+    keep_random_states(cfg)
     resume_from = latest_complete_checkpoint(cfg.work_dir)
     if resume_from:
         cfg.resume, cfg.load_from = True, resume_from

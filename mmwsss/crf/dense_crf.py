@@ -10,27 +10,25 @@ over one small wrapper around ``pydensecrf``:
 * :func:`refine_probs`: soft input (class probabilities) -> marginals;
 * :func:`refine_labels` / :func:`refine_label_map`: hard labels with
   unknown (255) pixels -> hard labels, unknown pixels filled in;
-* :func:`dense_crf_postprocess`: a segmentor's logits -> label map;
-* :func:`crf_map`: the CRF is single-threaded C++, so datasets are
-  processed in parallel worker processes.
+* :func:`dense_crf_postprocess`: a segmentor's logits -> label map.
+
+The CRF is single-threaded C++: per-image steps run it in worker
+processes (:func:`mmwsss.utils.per_image.worker_pool`).
 
 ``pydensecrf`` is imported on first use, so presets and docs stay usable
 without it; a missing package raises :class:`ImportError` with the fix.
 """
 import copy
-import functools
-import multiprocessing
-from typing import Any, Callable, Dict, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 import numpy as np
 
+from mmwsss.utils.io import IGNORE_INDEX
+
 __all__ = [
     'CRF_PRESETS', 'IGNORE_INDEX', 'get_crf_params', 'refine_probs',
-    'refine_labels', 'refine_label_map', 'dense_crf_postprocess', 'crf_map'
+    'refine_labels', 'refine_label_map', 'dense_crf_postprocess'
 ]
-
-#: Label value for "unknown" pixels in label maps (MMSeg's ignore index).
-IGNORE_INDEX = 255
 
 #: gt_prob used by :func:`refine_labels` when the preset does not set one.
 DEFAULT_GT_PROB = 0.7
@@ -354,39 +352,3 @@ def _to_numpy(array: Any) -> np.ndarray:
     if hasattr(array, 'detach'):
         array = array.detach().float().cpu().numpy()
     return np.asarray(array, dtype=np.float32)
-
-
-# ---------------------------------------------------------------- parallel
-def _call_with_task(fn: Callable, task: tuple) -> Any:
-    return fn(*task)
-
-
-def crf_map(fn: Callable,
-            tasks: Sequence[tuple],
-            num_workers: int = 1,
-            chunksize: int = 1) -> list:
-    """``[fn(*task) for task in tasks]``, over worker processes.
-
-    pydensecrf holds the GIL and uses one core, so processes (not threads)
-    are what scale. The 'fork' context lets workers inherit already
-    imported modules (no re-import of torch/mmseg per worker); ``imap``
-    keeps input order and the small chunksize keeps slow images from
-    piling up on one worker. Mean-field inference is deterministic, so the
-    result does not depend on ``num_workers``.
-
-    ``fn`` must be a module-level function (it is pickled to the workers).
-    ``num_workers <= 1`` runs in this process, which is easier to debug.
-    """
-    tasks = list(tasks)
-    if num_workers <= 1 or len(tasks) <= 1:
-        return [fn(*task) for task in tasks]
-    call = functools.partial(_call_with_task, fn)
-    with _pool_context().Pool(min(num_workers, len(tasks))) as pool:
-        return list(pool.imap(call, tasks, chunksize=chunksize))
-
-
-def _pool_context() -> Any:
-    """'fork' where the OS has it (Linux, macOS), else the default."""
-    if 'fork' in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context('fork')
-    return multiprocessing.get_context()

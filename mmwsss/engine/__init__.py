@@ -1,5 +1,5 @@
-from .erasing_masks import ErasingMaskStore
-from .hooks import *  # noqa: F401,F403
+from .hooks import RandomStateHook
+from .loops import AdversarialErasingLoop
 from .model_wrappers import DeviceAgnosticDDP
 
-__all__ = ['ErasingMaskStore', 'DeviceAgnosticDDP']
+__all__ = ['AdversarialErasingLoop', 'DeviceAgnosticDDP', 'RandomStateHook']

@@ -7,9 +7,10 @@ the model lives on the CPU and is otherwise MMEngine's wrapper.
 """
 import torch.nn as nn
 from mmengine.model import MMDistributedDataParallel
+
 # MMEngine's own registry: the Runner looks wrappers up there, not in the
 # scope's child registry
-from mmengine.registry import MODEL_WRAPPERS
+from mmwsss.registry import MODEL_WRAPPERS
 
 
 @MODEL_WRAPPERS.register_module()

@@ -5,26 +5,19 @@ from a config dict with :func:`build_saliency`.
 """
 from mmwsss.registry import SALIENCY
 from .base import SaliencyBackend, minmax_normalise
-from .folder import FolderSaliency, read_grey_map
+from .folder import FolderSaliency
 from .spectral_residual import SpectralResidualSaliency, spectral_residual
 from .u2net import U2NetpSaliency
 
 
 def build_saliency(cfg: dict) -> SaliencyBackend:
-    """Build a backend from ``dict(type=..., **kwargs)``.
-
-    ``_scope_='mmwsss'`` is set because configs run under MMSeg's default
-    scope, which has no saliency registry: without it mmengine searches the
-    ``mmseg`` scope, fails and warns before falling back.
-    """
-    cfg = dict(cfg)
-    cfg.setdefault('_scope_', 'mmwsss')
-    return SALIENCY.build(cfg)
+    """Build a backend from ``dict(type=..., **kwargs)``."""
+    return SALIENCY.build(dict(cfg))
 
 
 __all__ = [
     'SALIENCY', 'SaliencyBackend', 'FolderSaliency',
     'SpectralResidualSaliency',
-    'U2NetpSaliency', 'build_saliency', 'minmax_normalise', 'read_grey_map',
+    'U2NetpSaliency', 'build_saliency', 'minmax_normalise',
     'spectral_residual'
 ]

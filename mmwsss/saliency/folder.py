@@ -8,31 +8,10 @@ import os.path as osp
 from typing import List
 
 import numpy as np
-from PIL import Image
 
 from mmwsss.registry import SALIENCY
+from mmwsss.utils.io import image_stem, read_grey_map
 from .base import SaliencyBackend, check_inputs
-
-_CONVERTIBLE_MODES = ('L', 'LA', 'P', 'RGB', 'RGBA')
-
-
-def read_grey_map(path: str) -> np.ndarray:
-    """An 8-bit grey PNG as float32 [0, 1]; errors name the file."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'saliency map {path} does not exist')
-    try:
-        with Image.open(path) as img:
-            img.load()
-            if img.mode not in _CONVERTIBLE_MODES:
-                raise ValueError(f'{path}: saliency map mode {img.mode} is '
-                                 'not an 8-bit grey image')
-            grey = np.asarray(img.convert('L'))
-    except ValueError:
-        raise
-    except Exception as exc:  # PIL: unidentified / truncated file
-        raise ValueError(
-            f'{path}: cannot read saliency map ({exc})') from exc
-    return grey.astype(np.float32) / 255.0
 
 
 @SALIENCY.register_module()
@@ -44,8 +23,7 @@ class FolderSaliency(SaliencyBackend):
         self.suffix = suffix
 
     def map_path(self, info: dict) -> str:
-        stem = osp.splitext(osp.basename(info['img_path']))[0]
-        return osp.join(self.folder, stem + self.suffix)
+        return osp.join(self.folder, image_stem(info) + self.suffix)
 
     def _read(self, img: np.ndarray, info: dict) -> np.ndarray:
         path = self.map_path(info)

@@ -1,19 +1,41 @@
-"""Small file helpers shared by every stage that writes per-image outputs.
+"""Reading and writing the files of a WSSS pipeline, one way each.
 
-Every writer goes through :func:`atomic_write`: the payload is written to a
-temporary file in the destination folder and renamed into place, so a crash
-never leaves a truncated output and "file exists" means "file is complete".
-That is what makes the per-image stages resumable.
+Images, masks, saliency maps, CAMs and erasing regions are written by one
+step and read by the next; every reader names the file and what is wrong
+with it, and every writer goes through :func:`atomic_write`: the payload is
+written to a temporary file beside the destination and renamed into place,
+so a crash never leaves a truncated output and "file exists" means "file is
+complete".  That is what makes the per-image steps resumable.
+
+Per-image outputs are named by the image's file stem (:func:`image_stem`):
+``JPEGImages/2008_000123.jpg`` -> ``<out_dir>/2008_000123.png``.
 """
 import contextlib
 import os
 import os.path as osp
 import tempfile
-from typing import Dict, Iterator, Sequence
+from typing import Dict, Iterator, Sequence, Union
 
+import mmcv
 import numpy as np
+from PIL import Image
 
-__all__ = ['atomic_write', 'save_cam_file', 'load_cam_file', 'read_split']
+#: Label of pixels without supervision (MMSeg's ignore index).
+IGNORE_INDEX = 255
+#: Colour of ignored pixels in palette PNGs.
+IGNORE_COLOUR = (224, 224, 192)
+
+_JPEG_EOI = b'\xff\xd9'
+_PNG_END = b'IEND'
+_MASK_MODES = ('P', 'L', 'I', 'I;16')
+_GREY_MODES = ('L', 'LA', 'P', 'RGB', 'RGBA')
+
+
+def image_stem(info: Union[str, dict]) -> str:
+    """Name of an image's per-image outputs: its file name without
+    extension (``info`` is a path or a data info with ``img_path``)."""
+    path = info if isinstance(info, str) else info['img_path']
+    return osp.splitext(osp.basename(path))[0]
 
 
 @contextlib.contextmanager
@@ -36,6 +58,122 @@ def atomic_write(path: str, mode: str = 'wb') -> Iterator:
         raise
 
 
+# ----------------------------------------------------------------- images
+def check_image_bytes(path: str, data: bytes) -> None:
+    """Raise ``ValueError`` naming ``path`` for empty or truncated files
+    (OpenCV decodes a truncated JPEG silently, grey bottom half)."""
+    if not data:
+        raise ValueError(f'{path}: image file is empty')
+    if data[:2] == b'\xff\xd8' and _JPEG_EOI not in data[-1024:]:
+        raise ValueError(f'{path}: JPEG is truncated (no end-of-image marker)')
+    if data[:8] == b'\x89PNG\r\n\x1a\n' and _PNG_END not in data[-64:]:
+        raise ValueError(f'{path}: PNG is truncated (no IEND chunk)')
+
+
+def read_image(path: str, channel_order: str = 'bgr',
+               color_type: str = 'color', backend: str = 'cv2') -> np.ndarray:
+    """Decode an image file (``HxWx3`` uint8, BGR as MMCV's pipelines
+    expect, or ``channel_order='rgb'`` for the CRF and saliency models);
+    missing, empty, truncated or undecodable files raise an error that
+    names them."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'image file {path} does not exist')
+    with open(path, 'rb') as handle:
+        data = handle.read()
+    check_image_bytes(path, data)
+    img = mmcv.imfrombytes(data, flag=color_type, backend=backend,
+                           channel_order=channel_order)
+    if img is None:
+        raise ValueError(f'{path}: cannot decode image (corrupt file or '
+                         'unsupported format)')
+    return np.ascontiguousarray(img)
+
+
+def image_size(path: str) -> tuple:
+    """``(H, W)`` of an image file without decoding its pixels."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'image file {path} does not exist')
+    with Image.open(path) as img:
+        return img.size[::-1]
+
+
+# ------------------------------------------------------------------ masks
+def read_mask(path: str) -> np.ndarray:
+    """Raw palette indices of a label PNG (never RGB), with a clear error."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'mask file {path} does not exist')
+    try:
+        with Image.open(path) as img:
+            img.load()
+            if img.mode not in _MASK_MODES:
+                raise ValueError(f'{path}: mask mode {img.mode} is not a '
+                                 'palette or grey-level image')
+            mask = np.asarray(img).astype(np.int64)
+    except ValueError:
+        raise
+    except Exception as exc:
+        raise ValueError(
+            f'{path}: cannot read mask (corrupt or truncated: {exc})') from exc
+    if mask.ndim != 2:
+        raise ValueError(f'{path}: mask must be single-channel, got shape '
+                         f'{mask.shape}')
+    if mask.size and (mask.max() > 255 or mask.min() < 0):
+        raise ValueError(f'{path}: mask values must lie in 0..255 (found '
+                         f'{mask.min()}..{mask.max()})')
+    return mask
+
+
+def write_label_png(path: str, label_map: np.ndarray, palette) -> None:
+    """VOC-style palette PNG (value = class index, 255 = ignored), which
+    any viewer shows in the dataset's colours."""
+    table = np.zeros((256, 3), np.uint8)
+    table[:len(palette)] = np.asarray(palette, np.uint8)
+    table[IGNORE_INDEX] = IGNORE_COLOUR
+    png = Image.fromarray(label_map.astype(np.uint8), mode='P')
+    png.putpalette(table.ravel().tolist())
+    with atomic_write(path) as handle:
+        png.save(handle, format='PNG')
+
+
+# ---------------------------------------------------------- grey-level maps
+def read_grey_map(path: str, expected_shape: Sequence[int] = None
+                  ) -> np.ndarray:
+    """An 8-bit grey PNG (a saliency map) as float32 in [0, 1].
+
+    ``expected_shape`` (H, W), usually the image's, catches maps computed
+    for another version of the image before they silently misalign.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'saliency map {path} does not exist')
+    try:
+        with Image.open(path) as img:
+            img.load()
+            if img.mode not in _GREY_MODES:
+                raise ValueError(f'{path}: saliency map mode {img.mode} is '
+                                 'not an 8-bit grey image')
+            grey = np.asarray(img.convert('L'))
+    except ValueError:
+        raise
+    except Exception as exc:  # PIL: unidentified / truncated file
+        raise ValueError(
+            f'{path}: cannot read saliency map ({exc})') from exc
+    if expected_shape is not None and \
+            grey.shape != tuple(expected_shape[:2]):
+        raise ValueError(
+            f'{path}: saliency map has shape {grey.shape}, expected '
+            f'{tuple(expected_shape[:2])}')
+    return grey.astype(np.float32) / 255.0
+
+
+def write_grey_map(path: str, values: np.ndarray) -> None:
+    """Write a [0, 1] map as an 8-bit grey PNG, atomically (the format of
+    precomputed saliency folders in the WSSS literature)."""
+    grey = np.round(np.clip(values, 0.0, 1.0) * 255).astype(np.uint8)
+    with atomic_write(path) as handle:
+        Image.fromarray(grey, mode='L').save(handle, format='PNG')
+
+
+# ---------------------------------------------------------- CAMs, regions
 def save_cam_file(path: str, cams: np.ndarray, labels: Sequence[int],
                   scores: np.ndarray = None) -> None:
     """Write one image's CAMs atomically.
@@ -73,17 +211,6 @@ def load_cam_file(path: str) -> Dict[str, np.ndarray]:
         raise ValueError(f'{path}: CAM file lacks "cams" or "labels"')
     result['cams'] = result['cams'].astype(np.float32)
     return result
-
-
-def read_split(path: str) -> list:
-    """Image ids listed in a split file, one per line, blank lines ignored."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'split file {path} does not exist')
-    with open(path) as handle:
-        ids = [line.strip().split()[0] for line in handle if line.strip()]
-    if not ids:
-        raise ValueError(f'split file {path} is empty: it lists no images')
-    return ids
 
 
 def save_regions_file(path: str, regions: np.ndarray,

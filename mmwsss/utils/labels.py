@@ -6,7 +6,7 @@ VOC, ``[15]`` means "person".  Background (0) is implicit and never listed.
 Classifiers predict the ``num_classes - 1`` foreground classes, so class
 ``c`` is output channel ``c - 1``.
 """
-from typing import Sequence
+from typing import List, Sequence
 
 import torch
 
@@ -24,3 +24,14 @@ def labels_to_multi_hot(batch_labels: Sequence[Sequence[int]],
                     f'[1, {num_classes - 1}]')
             target[row, int(label) - 1] = 1.0
     return target
+
+
+def sample_labels(data_samples) -> List[List[int]]:
+    """Image-level labels of a batch of data samples (packed by
+    ``PackWSSSInputs`` from an mmwsss dataset)."""
+    try:
+        return [list(s.metainfo['img_labels']) for s in data_samples]
+    except KeyError:
+        raise KeyError('data samples carry no img_labels: training needs an '
+                       'mmwsss dataset (image-level labels) and '
+                       'PackWSSSInputs in its pipeline') from None

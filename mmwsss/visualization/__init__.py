@@ -1,12 +1,13 @@
 from .cam_visualization import (cam_overlay_row, colourise_mask, heatmap,
                                 plot_threshold_curve, save_png,
                                 write_cam_overlays)
-from .error_bars import plot_error_bars
 from .erasing_visualization import (erasing_grid, plot_step_losses,
                                     write_erasing_grids)
+from .error_bars import plot_error_bars
 
 __all__ = [
-    'erasing_grid', 'plot_error_bars', 'plot_step_losses', 'write_erasing_grids',
+    'erasing_grid', 'plot_error_bars', 'plot_step_losses',
+    'write_erasing_grids',
     'cam_overlay_row', 'colourise_mask', 'heatmap', 'plot_threshold_curve',
     'save_png', 'write_cam_overlays'
 ]

@@ -5,7 +5,9 @@ from typing import Dict, Sequence
 import numpy as np
 from PIL import Image
 
-from mmwsss.utils.io import atomic_write
+from mmwsss.models.classifiers.cam import cams_to_label_map
+from mmwsss.utils.io import (atomic_write, image_stem, load_cam_file,
+                             read_image, read_mask)
 
 
 def heatmap(cam: np.ndarray) -> np.ndarray:
@@ -25,7 +27,8 @@ def colourise_mask(mask: np.ndarray, palette: Sequence) -> np.ndarray:
 
 def cam_overlay_row(img_rgb: np.ndarray, cams: np.ndarray,
                     pseudo: np.ndarray = None, gt: np.ndarray = None,
-                    palette: Sequence = None, alpha: float = 0.5) -> np.ndarray:
+                    palette: Sequence = None,
+                    alpha: float = 0.5) -> np.ndarray:
     """One row: the image, each class's CAM blended over it, then the pseudo
     mask and the ground truth when given."""
     tiles = [img_rgb]
@@ -69,11 +72,6 @@ def write_cam_overlays(dataset, cam_dir: str, out_dir: str,
                        bg_threshold: float, count: int = 8) -> list:
     """Overlay PNGs (image | CAM per class | pseudo mask | GT) for the
     first ``count`` images of ``dataset`` that have labels."""
-    import mmcv
-
-    from mmwsss.datasets.image_label_dataset import read_mask
-    from mmwsss.models.classifiers.cam import cams_to_label_map
-    from mmwsss.utils.io import load_cam_file
     palette = dataset.metainfo['palette']
     written = []
     for index in range(len(dataset)):
@@ -82,9 +80,9 @@ def write_cam_overlays(dataset, cam_dir: str, out_dir: str,
         info = dataset.get_data_info(index)
         if not info['img_labels']:
             continue
-        stem = osp.splitext(osp.basename(info['img_path']))[0]
+        stem = image_stem(info)
         data = load_cam_file(osp.join(cam_dir, stem + '.npz'))
-        img = mmcv.imread(info['img_path'], channel_order='rgb')
+        img = read_image(info['img_path'], 'rgb')
         pseudo = cams_to_label_map(data['cams'], data['labels'],
                                    bg_threshold)
         gt = read_mask(info['seg_map_path']).astype(np.uint8) \

@@ -4,8 +4,12 @@ import json
 import os.path as osp
 from typing import List, Optional
 
+import cv2
 import numpy as np
 
+from mmwsss.pseudo_labels.masks import fuse_regions
+from mmwsss.utils.io import (atomic_write, image_stem, load_regions_file,
+                             read_grey_map, read_image, read_mask)
 from .cam_visualization import colourise_mask, heatmap, save_png
 
 
@@ -28,14 +32,17 @@ def erasing_grid(img_rgb: np.ndarray, step_cams: Optional[np.ndarray],
     region, the saliency map and the final pseudo mask.
 
     ``step_regions`` and ``fused`` are ``(steps, H, W)`` / ``(H, W)`` bool at
-    image size; ``step_cams`` is ``(steps, L, H, W)`` or ``None``.
+    image size; ``step_cams`` is ``(steps, L, h, w)`` (any size: the loop
+    keeps them on the coarse mining grid) or ``None``.
     """
     height, width = img_rgb.shape[:2]
     blank = np.full_like(img_rgb, 255)
     top, bottom = [img_rgb], [img_rgb]
     for step, region in enumerate(step_regions):
-        cam = step_cams[step].max(axis=0) if step_cams is not None and \
-            step < len(step_cams) and len(step_cams[step]) else None
+        cam = cv2.resize(step_cams[step].max(axis=0), (width, height),
+                         interpolation=cv2.INTER_LINEAR) \
+            if step_cams is not None and step < len(step_cams) and \
+            len(step_cams[step]) else None
         top.append(_blend(img_rgb, cam) if cam is not None else blank)
         bottom.append(_tint(img_rgb, region))
     top.append(_tint(img_rgb, fused, (255, 255, 0)))
@@ -67,7 +74,6 @@ def plot_step_losses(path: str, erasing_json: str) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    from mmwsss.utils.io import atomic_write
     with atomic_write(path) as handle:
         fig.savefig(handle, format='png')
     plt.close(fig)
@@ -77,13 +83,8 @@ def write_erasing_grids(dataset, erasing_dir: str, out_dir: str,
                         fuse_steps: int = 3, saliency_dir: str = None,
                         pseudo_dir: str = None, count: int = 4) -> List[str]:
     """Grids for the images whose step CAMs the erasing hook kept."""
-    import mmcv
-
-    from mmwsss.apis.pseudo_label_generation import fuse_regions
-    from mmwsss.datasets.image_label_dataset import read_mask
-    from mmwsss.utils.io import load_regions_file
-    stems = {osp.splitext(osp.basename(dataset.get_data_info(i)['img_path'])
-                          )[0]: i for i in range(len(dataset))}
+    stems = {image_stem(dataset.get_data_info(i)): i
+             for i in range(len(dataset))}
     written = []
     cam_dir = osp.join(erasing_dir, 'step_cams')
     for name in sorted(stems):
@@ -93,7 +94,7 @@ def write_erasing_grids(dataset, erasing_dir: str, out_dir: str,
         if not osp.isfile(cam_file):
             continue
         info = dataset.get_data_info(stems[name])
-        img = mmcv.imread(info['img_path'], channel_order='rgb')
+        img = read_image(info['img_path'], 'rgb')
         shape = img.shape[:2]
         regions = load_regions_file(
             osp.join(erasing_dir, 'regions', name + '.npz'))['regions']
@@ -105,7 +106,7 @@ def write_erasing_grids(dataset, erasing_dir: str, out_dir: str,
             step_cams = data['cams'].astype(np.float32)
         saliency = None
         if saliency_dir and osp.isfile(osp.join(saliency_dir, name + '.png')):
-            saliency = read_mask(osp.join(saliency_dir, name + '.png')) / 255.
+            saliency = read_grey_map(osp.join(saliency_dir, name + '.png'))
         pseudo = None
         if pseudo_dir and osp.isfile(osp.join(pseudo_dir, name + '.png')):
             pseudo = read_mask(osp.join(pseudo_dir, name + '.png')).astype(

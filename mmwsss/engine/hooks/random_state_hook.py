@@ -15,7 +15,8 @@ import random
 import numpy as np
 import torch
 from mmengine.hooks import Hook
-from mmseg.registry import HOOKS
+
+from mmwsss.registry import HOOKS
 
 KEY = 'random_states'
 

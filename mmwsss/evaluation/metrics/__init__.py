@@ -1,8 +1,4 @@
-from .image_label_metric import (ImageLabelMetric, average_precision,
-                                 multilabel_scores)
+from .image_label_metric import ImageLabelMetric, multilabel_scores
 from .seg_metric import WSSSIoUMetric
 
-__all__ = [
-    'ImageLabelMetric', 'average_precision', 'multilabel_scores',
-    'WSSSIoUMetric'
-]
+__all__ = ['ImageLabelMetric', 'multilabel_scores', 'WSSSIoUMetric']

@@ -1,42 +1,40 @@
-"""Image-level multi-label classification metric (mAP, F1)."""
+"""Image-level multi-label classification metric (mAP, F1).
+
+The per-class numbers are mmpretrain's (``AveragePrecision``,
+``MultiLabelMetric``); only the averaging is ours: classes with no positive
+image in the evaluated split (common in a 58-image val split) are left out
+of the means instead of counting as 0.
+"""
 from typing import Dict, List, Sequence
 
 import numpy as np
+import torch
 from mmengine.evaluator import BaseMetric
-from mmseg.registry import METRICS
+from mmpretrain.evaluation.metrics import AveragePrecision, MultiLabelMetric
 
-
-def average_precision(scores: np.ndarray, targets: np.ndarray) -> float:
-    """AP of one class: mean precision at the rank of every positive."""
-    order = np.argsort(-scores, kind='stable')
-    hits = targets[order] > 0
-    if not hits.any():
-        return float('nan')
-    precision_at_k = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float(precision_at_k[hits].mean())
+from mmwsss.registry import METRICS
 
 
 def multilabel_scores(scores: np.ndarray, targets: np.ndarray,
                       threshold: float = 0.5) -> Dict[str, float]:
-    """mAP over classes that have positives, plus macro and micro F1 at
-    ``threshold``.  ``scores``/``targets`` are ``(N, K)``."""
-    aps = [average_precision(scores[:, k], targets[:, k])
-           for k in range(scores.shape[1])]
-    valid = [ap for ap in aps if not np.isnan(ap)]
-    pred = scores >= threshold
-    pos = targets > 0
-    tp = (pred & pos).sum(0)
-    fp = (pred & ~pos).sum(0)
-    fn = (~pred & pos).sum(0)
-    with np.errstate(invalid='ignore', divide='ignore'):
-        f1_per_class = 2 * tp / (2 * tp + fp + fn)
-    has_any = (tp + fp + fn) > 0
-    micro = 2 * tp.sum() / max(2 * tp.sum() + fp.sum() + fn.sum(), 1)
+    """mAP over classes that have positives, plus macro F1 (over classes
+    predicted or present) and micro F1 at ``threshold``.
+    ``scores``/``targets`` are ``(N, K)``."""
+    scores = torch.as_tensor(scores, dtype=torch.float32)
+    targets = torch.as_tensor(targets, dtype=torch.long)
+    has_positive = targets.sum(0) > 0
+    aps = AveragePrecision.calculate(scores, targets, average=None)
+    _, _, f1, _ = MultiLabelMetric.calculate(scores, targets, thr=threshold,
+                                             average=None)
+    predicted = scores >= threshold
+    active = has_positive | predicted.any(0)
+    _, _, micro, _ = MultiLabelMetric.calculate(
+        scores, targets, thr=threshold, average='micro')
     return dict(
-        mAP=100 * float(np.mean(valid)) if valid else float('nan'),
-        F1_macro=100 * float(np.mean(f1_per_class[has_any]))
-        if has_any.any() else float('nan'),
-        F1_micro=100 * float(micro))
+        mAP=float(aps[has_positive].mean()) if has_positive.any() else
+        float('nan'),
+        F1_macro=float(f1[active].mean()) if active.any() else float('nan'),
+        F1_micro=float(micro))
 
 
 @METRICS.register_module()

@@ -1,11 +1,12 @@
 """Any torchvision classification network as a feature backbone."""
 import os.path as osp
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
-from mmseg.registry import MODELS
+
+from mmwsss.registry import MODELS
 
 
 def _feature_trunk(net: nn.Module, name: str) -> nn.Module:

@@ -10,7 +10,8 @@ from typing import Tuple
 
 import torch.nn as nn
 from mmengine.model import BaseModule
-from mmseg.registry import MODELS
+
+from mmwsss.registry import MODELS
 
 # torchvision's VGG16 configuration: conv widths, 'M' = max pooling.
 _VGG16 = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M',

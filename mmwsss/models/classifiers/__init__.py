@@ -1,9 +1,8 @@
 from .cam import (DEFAULT_CAM_SCALES, batch_cams, cams_to_label_map,
                   multi_scale_cam_logits, normalise_cams)
-from .cam_classifier import CAMClassifier, sample_labels
+from .cam_classifier import CAMClassifier
 
 __all__ = [
     'DEFAULT_CAM_SCALES', 'batch_cams', 'cams_to_label_map',
-    'multi_scale_cam_logits', 'normalise_cams', 'CAMClassifier',
-    'sample_labels'
+    'multi_scale_cam_logits', 'normalise_cams', 'CAMClassifier'
 ]

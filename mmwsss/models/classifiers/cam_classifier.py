@@ -11,19 +11,11 @@ from typing import List, Optional, Sequence
 import torch
 import torch.nn.functional as F
 from mmseg.models.segmentors.base import BaseSegmentor
-from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 
+from mmwsss.registry import MODELS
+from mmwsss.utils.labels import sample_labels
 from .cam import DEFAULT_CAM_SCALES, batch_cams
-
-
-def sample_labels(data_samples: SampleList) -> List[List[int]]:
-    """Image-level labels packed by ``PackWSSSInputs``."""
-    try:
-        return [list(s.metainfo['img_labels']) for s in data_samples]
-    except KeyError:
-        raise KeyError('data samples carry no img_labels: pack them with '
-                       'PackWSSSInputs and an mmwsss dataset') from None
 
 
 @MODELS.register_module()
@@ -109,14 +101,17 @@ class CAMClassifier(BaseSegmentor):
                      inputs: torch.Tensor,
                      data_samples: SampleList,
                      scales: Sequence[float] = None,
-                     flip: bool = None) -> List[torch.Tensor]:
+                     flip: bool = None,
+                     full_size: bool = True) -> List[torch.Tensor]:
         """Multi-scale (+flip) CAMs of each image's labelled classes,
-        normalised to [0, 1] per class, at each image's original size."""
+        normalised to [0, 1] per class, at each image's original size (or,
+        ``full_size=False``, on the coarse grid of its valid area, which is
+        all mining needs)."""
         scales = scales or self.test_cfg.get('cam_scales', DEFAULT_CAM_SCALES)
         flip = self.test_cfg.get('cam_flip', True) if flip is None else flip
         valid = [tuple(s.metainfo.get('img_shape', inputs.shape[2:]))[:2]
                  for s in data_samples]
         out = [tuple(s.metainfo.get('ori_shape', v))[:2]
-               for s, v in zip(data_samples, valid)]
+               for s, v in zip(data_samples, valid)] if full_size else False
         return batch_cams(self.cam_logits, inputs, sample_labels(data_samples),
                           valid, out, scales, flip)

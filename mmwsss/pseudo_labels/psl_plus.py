@@ -1,26 +1,23 @@
-"""PSL++: new pseudo masks from a trained PSL segmentor.
+"""Step: PSL++ masks, new pseudo masks from a trained PSL segmentor.
 
 The trained network predicts every training image; its classification
 branch re-weights the class probabilities as during PSL training
-(background weight 1); classes missing from the image's labels are removed;
-the dense CRF sharpens the boundaries; the argmax is written as the next
-round's pseudo mask.  Only images and image-level labels are read.
-
-Like the other per-image generators: one PNG per image, written atomically,
-finished files skipped (resumable), images sharded across ranks,
-deterministic.
+(:func:`mmwsss.models.heads.psl_head.reweight_by_class_probs`); classes
+missing from the image's labels are removed; the dense CRF sharpens the
+boundaries; the argmax is written as the next round's pseudo mask.  Only
+images and image-level labels are read.  With ``crf=None`` the same step
+writes PSL's online masks of the training images (what the ladder scores).
 """
-import os.path as osp
 from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 
-from mmwsss.crf import crf_map, refine_probs
-from mmwsss.models.heads.psl_head import allowed_class_mask
-from mmwsss.models.segmentors.wsss_encoder_decoder import read_rgb
-from .cam_generation import PendingShard, output_stem
-from .pseudo_label_generation import write_label_png
+from mmwsss.crf import refine_probs
+from mmwsss.models.heads.psl_head import (allowed_class_mask,
+                                          reweight_by_class_probs)
+from mmwsss.utils.io import read_image, write_label_png
+from mmwsss.utils.per_image import ImageShard, worker_pool
 
 
 def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
@@ -45,8 +42,8 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
                                  seg_logits.device)[0]
     probs = seg_logits.float().softmax(dim=0)
     if use_cls_weights:
-        weights = torch.cat([cls_probs.new_ones(1), cls_probs.float()])
-        probs = probs * weights[:, None, None]
+        probs = reweight_by_class_probs(probs[None],
+                                        cls_probs.float()[None])[0]
     kept = allowed.nonzero().flatten()
     probs = probs[kept]
     probs = probs / probs.sum(dim=0, keepdim=True).clamp_min(1e-12)
@@ -55,12 +52,13 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
 
 def _refine_and_write(img_path: str, class_ids: np.ndarray,
                       probs: np.ndarray, out_path: str,
-                      crf: Optional[str], palette) -> str:
+                      crf: Optional[str], palette) -> bool:
+    """CRF (optional), argmax, write; whether any object pixel is left."""
     if crf and len(class_ids) > 1:
-        probs = refine_probs(read_rgb(img_path), probs, crf)
+        probs = refine_probs(read_image(img_path, 'rgb'), probs, crf)
     label_map = class_ids[probs.argmax(axis=0)].astype(np.uint8)
     write_label_png(out_path, label_map, palette)
-    return out_path
+    return bool((label_map > 0).any())
 
 
 @torch.no_grad()
@@ -73,8 +71,8 @@ def make_psl_plus_labels(model,
                          num_workers: int = 0,
                          crf_workers: int = 1,
                          show_progress: bool = True) -> Dict[str, int]:
-    """Write ``out_dir/<image stem>.png`` for this rank's shard of
-    ``dataset`` (the training split without augmentation).
+    """Write ``out_dir/<image stem>.png`` for this rank's images (the
+    training split without augmentation).
 
     Args:
         model: a trained :class:`WSSSEncoderDecoder` with a ``PSLHead``, in
@@ -83,26 +81,29 @@ def make_psl_plus_labels(model,
         crf_workers: processes for the CRF (it is single-threaded).
 
     Returns:
-        ``dict(total=..., done_before=..., written=...)``.
+        The shard's tally; ``empty`` counts labelled images whose mask has
+        no object pixel.
     """
-    shard = PendingShard(dataset, out_dir, '.png', batch_size, num_workers,
-                         show_progress)
+    shard = ImageShard(dataset, out_dir, '.png', show_progress=show_progress)
     palette = dataset.metainfo['palette']
     device = next(model.parameters()).device
-    for batch in shard.loader:
-        data = model.data_preprocessor(batch, False)
-        samples = data['data_samples']
-        logits, cls_probs = model.predict_with_cls(
-            data['inputs'].to(device), samples)
-        tasks = []
-        for sample, img_logits, img_cls in zip(samples, logits, cls_probs):
-            class_ids, probs = label_probabilities(
-                img_logits, img_cls, sample.metainfo['img_labels'],
-                use_cls_weights)
-            out_path = osp.join(out_dir,
-                                output_stem(sample.metainfo) + '.png')
-            tasks.append((sample.metainfo['img_path'], class_ids, probs,
-                          out_path, crf, palette))
-        for _ in crf_map(_refine_and_write, tasks, crf_workers):
-            shard.advance()
+    with worker_pool(crf_workers) as parallel:
+        for batch in shard.loader(batch_size, num_workers):
+            data = model.data_preprocessor(batch, False)
+            samples = data['data_samples']
+            logits, cls_probs = model.predict_with_cls(
+                data['inputs'].to(device), samples)
+            tasks = []
+            for sample, img_logits, img_cls in zip(samples, logits,
+                                                   cls_probs):
+                labels = sample.metainfo['img_labels']
+                class_ids, probs = label_probabilities(
+                    img_logits, img_cls, labels, use_cls_weights)
+                tasks.append((sample.metainfo['img_path'], class_ids, probs,
+                              shard.out_path(sample.metainfo), crf, palette))
+            for (_, class_ids, *_), has_object in zip(
+                    tasks, parallel(_refine_and_write, tasks)):
+                if len(class_ids) > 1 and not has_object:
+                    shard.count('empty')
+            shard.advance(len(tasks))
     return shard.tally()

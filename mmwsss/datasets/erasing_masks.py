@@ -61,7 +61,8 @@ class ErasingMaskStore:
                  max_steps: int) -> None:
         self.grid = grid
         self.image_labels = [list(labels) for labels in image_labels]
-        self.offsets = np.cumsum([0] + [len(l) for l in image_labels])
+        self.offsets = np.cumsum([0] + [len(labels)
+                                        for labels in image_labels])
         width = packed_size(grid)
         self.cumulative = torch.zeros(len(image_labels), width,
                                       dtype=torch.uint8).share_memory_()

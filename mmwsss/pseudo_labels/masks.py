@@ -1,4 +1,4 @@
-"""Pseudo segmentation masks from CAMs, erasing regions and saliency.
+"""Step: pseudo segmentation masks from CAMs, erasing regions and saliency.
 
 Each rung of the AE paper's ladder is one ``mode``:
 
@@ -7,23 +7,24 @@ Each rung of the AE paper's ladder is one ``mode``:
 * ``ae``: the fused adversarial-erasing regions (union of the first
   ``fuse_steps`` steps) with their classes, background elsewhere;
 * ``cam_saliency`` and ``ae_saliency`` (the AE paper's saliency-guided
-  masks) combine two independent cues and label a pixel only where they
-  agree:
+  masks) combine two independent cues, the *saliency cue* (saliency
+  reaches ``saliency_threshold``) and the *object cue* of each labelled
+  class, and label a pixel only where they agree:
 
-  - the *object cue* of a class: the pixel lies in the class's fused
-    erasing regions (``ae_saliency``) or its normalised CAM reaches
-    ``cam_threshold`` (``cam_saliency``, and ``ae_saliency`` when CAMs are
-    given);
-  - the *saliency cue*: saliency reaches ``saliency_threshold``.
+  - salient and claimed by a class (it lies in the class's fused erasing
+    regions, or its normalised CAM reaches ``cam_threshold``): that class;
+  - neither salient nor mined: background.  *Mined* means inside the fused
+    erasing regions (``ae_saliency``) or, without regions
+    (``cam_saliency``), claimed by a CAM;
+  - anything else is 255, ignored by training.
 
-  Both cues say object: the claiming class with the highest CAM (or the
-  first claimant without CAMs).  Neither does: background.  They disagree:
-  255, ignored by training.  A salient-object model misses objects (MSRC's
-  signs, books, faces in clutter), and the mined regions of late erasing
-  steps spill into context; the agreement rule keeps either failure from
-  becoming a confident wrong label: mined evidence that saliency misses is
-  ignored rather than turned into background, and salient clutter that no
-  class claims is ignored rather than given a class.
+  A salient-object model misses objects (MSRC's books on a shelf, a field
+  of flowers), and the regions of late erasing steps spill into context
+  (the grass around a flower); the rule keeps either failure from becoming
+  a confident wrong label: mined evidence that saliency misses is ignored,
+  never turned into background (nor into an object: outside salient areas
+  the regions are mostly context), and salient clutter that no class
+  claims is ignored rather than given a class.
 
 Pixels claimed by two classes go to the class with the higher CAM score
 (from ``cam_dir``); without CAMs, to the class listed first.  An image
@@ -46,18 +47,16 @@ from typing import Dict, Optional, Sequence
 
 import cv2
 import numpy as np
-from mmengine.dist import get_dist_info
-from mmengine.utils import ProgressBar
-from PIL import Image
 
-from mmwsss.crf import crf_map, refine_label_map
+from mmwsss.crf import refine_label_map
 from mmwsss.models.classifiers.cam import cams_to_label_map
-from mmwsss.utils.io import atomic_write, load_cam_file, load_regions_file
-from .cam_generation import output_stem, pending_indices
-from .saliency_generation import load_saliency_map
+from mmwsss.utils.io import (IGNORE_INDEX, image_size, image_stem,
+                             load_cam_file, load_regions_file, read_grey_map,
+                             read_image, read_mask, write_label_png)
+from mmwsss.utils.per_image import ImageShard, worker_pool
 
 MODES = ('cam', 'cam_saliency', 'ae', 'ae_saliency')
-IGNORE = 255
+IGNORE = IGNORE_INDEX
 
 
 def fuse_regions(regions: np.ndarray, fuse_steps: int,
@@ -105,15 +104,21 @@ def object_claims(mode: str, shape: Sequence[int],
     return claims
 
 
-def agree_with_saliency(claims: np.ndarray, labels: Sequence[int],
-                        cams: Optional[np.ndarray], salient: np.ndarray
-                        ) -> np.ndarray:
-    """Label where the object cue and the saliency cue agree (both: the
-    claiming class; neither: background), 255 where they disagree."""
+def agree_with_saliency(claims: np.ndarray, mined: np.ndarray,
+                        labels: Sequence[int], cams: Optional[np.ndarray],
+                        salient: np.ndarray) -> np.ndarray:
+    """Label where the object cue and the saliency cue agree: salient and
+    claimed, the claiming class; neither salient nor ``mined``, background;
+    255 elsewhere.
+
+    Args:
+        claims: ``(L, H, W)`` bool, each labelled class's object cue.
+        mined: ``(H, W)`` bool, the evidence that vetoes background.
+        salient: ``(H, W)`` bool, the saliency cue.
+    """
     out = assign_regions(claims, labels, cams)
-    claimed = out != IGNORE
-    out[~claimed & ~salient] = 0
-    out[claimed & ~salient] = IGNORE
+    out[~salient] = IGNORE
+    out[~salient & ~mined] = 0
     return out
 
 
@@ -141,7 +146,9 @@ def compose_pseudo_label(mode: str,
         out = assign_regions(claims, labels, cams)
         out[out == IGNORE] = 0
         return out
-    return agree_with_saliency(claims, labels, cams,
+    mined = fuse_regions(regions, fuse_steps, (height, width)).any(axis=0) \
+        if mode == 'ae_saliency' else claims.any(axis=0)
+    return agree_with_saliency(claims, mined, labels, cams,
                                saliency >= saliency_threshold)
 
 
@@ -159,10 +166,11 @@ def _needs(mode: str) -> Dict[str, bool]:
                 saliency=mode.endswith('saliency'))
 
 
-def _make_one(info: dict, out_path: str, options: dict) -> str:
-    """Compose, optionally CRF-refine and write one image's pseudo mask."""
-    stem = output_stem(info)
-    shape = Image.open(info['img_path']).size[::-1]
+def _make_one(info: dict, out_path: str, options: dict) -> Dict[str, int]:
+    """Compose, optionally CRF-refine and write one image's pseudo mask;
+    returns its label composition."""
+    stem = image_stem(info)
+    shape = image_size(info['img_path'])
     labels = list(info['img_labels'])
     cams = regions = saliency = None
     if options['cam_dir']:
@@ -176,29 +184,17 @@ def _make_one(info: dict, out_path: str, options: dict) -> str:
         regions = load_regions_file(
             osp.join(options['regions_dir'], stem + '.npz'))['regions']
     if options['saliency_dir']:
-        saliency = load_saliency_map(
+        saliency = read_grey_map(
             osp.join(options['saliency_dir'], stem + '.png'), shape)
     label_map = compose_pseudo_label(
         options['mode'], shape, labels, cams, regions, saliency,
         **options['thresholds'])
     if options['crf'] and labels:
-        img = cv2.imread(info['img_path'])[..., ::-1]
         label_map = refine_label_map(
-            np.ascontiguousarray(img), label_map, options['crf'],
+            read_image(info['img_path'], 'rgb'), label_map, options['crf'],
             classes=[0] + labels).astype(np.uint8)
     write_label_png(out_path, label_map, options['palette'])
-    return out_path
-
-
-def write_label_png(path: str, label_map: np.ndarray, palette) -> None:
-    """VOC-style palette PNG (value = class index, 255 = ignored)."""
-    table = np.zeros((256, 3), np.uint8)
-    table[:len(palette)] = np.asarray(palette, np.uint8)
-    table[IGNORE] = (224, 224, 192)
-    png = Image.fromarray(label_map.astype(np.uint8), mode='P')
-    png.putpalette(table.ravel().tolist())
-    with atomic_write(path) as handle:
-        png.save(handle, format='PNG')
+    return label_composition(label_map)
 
 
 def make_pseudo_labels(dataset,
@@ -214,8 +210,8 @@ def make_pseudo_labels(dataset,
                        crf: Optional[str] = None,
                        num_workers: int = 1,
                        show_progress: bool = True) -> Dict[str, int]:
-    """Write ``out_dir/<image stem>.png`` for every image of ``dataset``
-    (this rank's shard); returns ``dict(total, done_before, written)``."""
+    """Write ``out_dir/<image stem>.png`` for this rank's images; returns
+    the shard's tally (images done before / written now)."""
     if mode not in MODES:
         raise ValueError(f'unknown mode {mode!r}; choose from {MODES}')
     needs = _needs(mode)
@@ -225,8 +221,7 @@ def make_pseudo_labels(dataset,
             raise ValueError(f'mode {mode!r} needs {key} (--{key} DIR)')
         if folder and not osp.isdir(folder):
             raise FileNotFoundError(f'{key} folder {folder} does not exist')
-    rank, world = get_dist_info()
-    todo = pending_indices(dataset, out_dir, '.png', rank, world)
+    shard = ImageShard(dataset, out_dir, '.png', show_progress=show_progress)
     options = dict(
         mode=mode, cam_dir=cam_dir, regions_dir=regions_dir,
         saliency_dir=saliency_dir, crf=crf,
@@ -234,19 +229,36 @@ def make_pseudo_labels(dataset,
         thresholds=dict(fuse_steps=fuse_steps, bg_threshold=bg_threshold,
                         saliency_threshold=saliency_threshold,
                         cam_threshold=cam_threshold))
-    tasks = []
-    for index in todo:
-        info = dataset.get_data_info(index)
-        tasks.append((dict(img_path=info['img_path'],
+    with worker_pool(num_workers) as parallel:
+        for infos in shard.info_batches(64):
+            tasks = [(dict(img_path=info['img_path'],
                            img_labels=info['img_labels']),
-                      osp.join(out_dir, output_stem(info) + '.png'),
-                      options))
-    progress = ProgressBar(len(tasks)) if show_progress and tasks and \
-        rank == 0 else None
-    for start in range(0, len(tasks), 64):
-        for _ in crf_map(_make_one, tasks[start:start + 64], num_workers):
-            if progress:
-                progress.update()
-    shard = len(range(rank, len(dataset), world))
-    return dict(total=shard, done_before=shard - len(todo),
-                written=len(todo))
+                      shard.out_path(info), options) for info in infos]
+            parallel(_make_one, tasks)
+            shard.advance(len(tasks))
+    return shard.tally()
+
+
+def tally_label_folder(dataset, folder: str) -> Dict[str, float]:
+    """What a folder of pseudo masks holds, over every image of
+    ``dataset``: the share (percent) of background, object and ignored
+    pixels, and the labelled images left without any object pixel (their
+    classes were lost: empty CAMs, missed saliency, a wrong input
+    folder)."""
+    pixels = dict(background=0, foreground=0, ignored=0)
+    labelled, empty = 0, []
+    for index in range(len(dataset)):
+        info = dataset.get_data_info(index)
+        label_map = read_mask(osp.join(folder, image_stem(info) + '.png'))
+        for key, value in label_composition(label_map).items():
+            pixels[key] += value
+        if info['img_labels']:
+            labelled += 1
+            if not ((label_map > 0) & (label_map != IGNORE)).any():
+                empty.append(image_stem(info))
+    total = max(sum(pixels.values()), 1)
+    return dict(
+        **{f'{key}_pixels': 100.0 * value / total
+           for key, value in pixels.items()},
+        labelled_images=labelled, empty_labelled_images=len(empty),
+        empty_examples=empty[:5])

@@ -1,0 +1,3 @@
+from .adversarial_erasing_loop import AdversarialErasingLoop
+
+__all__ = ['AdversarialErasingLoop']

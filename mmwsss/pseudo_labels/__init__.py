@@ -1,0 +1,26 @@
+"""The per-image steps that turn image-level labels into pseudo masks.
+
+Read them in the order a pipeline runs them (each writes one file per
+training image; :mod:`mmwsss.utils.per_image` makes every one resumable,
+sharded and tallied):
+
+1. :mod:`.cams` -- class activation maps of a trained CAM classifier;
+2. :mod:`.saliency_maps` -- class-agnostic salient-object maps;
+3. :mod:`.masks` -- pseudo masks from CAMs, adversarial-erasing regions
+   (mined by :class:`mmwsss.engine.AdversarialErasingLoop`) and saliency;
+4. :mod:`.psl_plus` -- PSL++ masks from a trained PSL segmentor.
+
+How good they are is measured by :mod:`mmwsss.evaluation.pseudo_label_eval`
+(evaluation only: it reads ground truth).
+"""
+from .cams import make_cams
+from .masks import (MODES, compose_pseudo_label, make_pseudo_labels,
+                    tally_label_folder)
+from .psl_plus import label_probabilities, make_psl_plus_labels
+from .saliency_maps import make_saliency_maps
+
+__all__ = [
+    'MODES', 'compose_pseudo_label', 'label_probabilities', 'make_cams',
+    'make_pseudo_labels', 'make_psl_plus_labels', 'make_saliency_maps',
+    'tally_label_folder'
+]
