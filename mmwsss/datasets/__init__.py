@@ -1,7 +1,9 @@
 from .coco import COCO_CLASSES, COCOWSSSDataset
-from .custom import ImageLabelFolderDataset, parse_labels_file
+from .custom import (ImageLabelFolderDataset, classes_from_labels_file,
+                     parse_labels_file, read_labels_file)
+from .erasing_masks import ErasingMaskStore
 from .image_label_dataset import (ImageLabelSegDataset, labels_from_mask,
-                                  read_mask)
+                                  read_split, voc_palette)
 from .msrc17 import MSRC17_CLASSES, MSRC17Dataset
 from .synthetic import (SYNTHETIC_CLASSES, SyntheticWSSSDataset,
                         generate_synthetic_dataset)
@@ -10,8 +12,9 @@ from .voc import VOC_CLASSES, VOCWSSSDataset
 
 __all__ = [
     'COCO_CLASSES', 'COCOWSSSDataset', 'ImageLabelFolderDataset',
-    'parse_labels_file', 'ImageLabelSegDataset', 'labels_from_mask',
-    'read_mask', 'MSRC17_CLASSES', 'MSRC17Dataset', 'SYNTHETIC_CLASSES',
-    'SyntheticWSSSDataset', 'generate_synthetic_dataset', 'VOC_CLASSES',
-    'VOCWSSSDataset'
+    'classes_from_labels_file', 'parse_labels_file', 'read_labels_file',
+    'ErasingMaskStore', 'ImageLabelSegDataset', 'labels_from_mask',
+    'read_split', 'voc_palette', 'MSRC17_CLASSES', 'MSRC17Dataset',
+    'SYNTHETIC_CLASSES', 'SyntheticWSSSDataset',
+    'generate_synthetic_dataset', 'VOC_CLASSES', 'VOCWSSSDataset'
 ]

@@ -9,9 +9,8 @@ import os.path as osp
 from collections import defaultdict
 from typing import Dict, List
 
-from mmseg.registry import DATASETS
-
-from .image_label_dataset import ImageLabelSegDataset
+from mmwsss.registry import DATASETS
+from .image_label_dataset import ImageLabelSegDataset, voc_palette
 
 COCO_CLASSES = (
     'background', 'person', 'bicycle', 'car', 'motorcycle', 'airplane',
@@ -29,21 +28,6 @@ COCO_CLASSES = (
     'teddy bear', 'hair drier', 'toothbrush')
 
 
-def _coco_palette(n: int) -> List[List[int]]:
-    """The VOC bit-interleaved palette extended to ``n`` entries."""
-    palette = []
-    for index in range(n):
-        r = g = b = 0
-        c = index
-        for shift in range(7, -1, -1):
-            r |= (c & 1) << shift
-            g |= ((c >> 1) & 1) << shift
-            b |= ((c >> 2) & 1) << shift
-            c >>= 3
-        palette.append([r, g, b])
-    return palette
-
-
 @DATASETS.register_module()
 class COCOWSSSDataset(ImageLabelSegDataset):
     """COCO 2014 with image-level labels from ``instances_*.json``.
@@ -56,7 +40,7 @@ class COCOWSSSDataset(ImageLabelSegDataset):
         instance_file: instance JSON relative to ``data_root``; ``None``
             derives labels from the masks instead.
     """
-    METAINFO = dict(classes=COCO_CLASSES, palette=_coco_palette(81))
+    METAINFO = dict(classes=COCO_CLASSES, palette=voc_palette(81))
 
     def __init__(self,
                  instance_file: str = None,

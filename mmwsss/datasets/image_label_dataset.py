@@ -6,53 +6,58 @@ the image (see :mod:`mmwsss.utils.labels`).  Training pipelines read only
 that key; ``seg_map_path`` stays in the info so evaluation can score the
 same dataset, but only evaluation pipelines load it.
 
-Where labels come from is the one thing subclasses change
-(:meth:`load_image_labels`).  Segmentation training on pseudo masks (PSL)
-points ``pseudo_seg_map_path`` at a folder of generated masks: they replace
-``seg_map_path`` *after* the image labels are read, so labels never come
-from the pseudo masks and the ground truth is never read by training.
-Labels derived from masks are cached in a JSON file so that a 10k-image
-dataset is scanned once.
+One data-list path serves every dataset (:meth:`load_data_list`, which
+subclasses may not override): the subclass says *which images*
+(:meth:`list_images`) and *where labels come from*
+(:meth:`load_image_labels`); the base then checks the labels, attaches them
+and, when ``pseudo_seg_map_path`` is set, points every image at its pseudo
+mask *after* the labels were read, so labels never come from pseudo masks
+and segmentation training never opens a ground-truth mask.  Labels derived
+from masks are cached in a JSON file so that a 10k-image dataset is scanned
+once.
 """
 import hashlib
 import json
 import os
 import os.path as osp
+from collections import Counter
 from typing import List, Optional, Sequence
 
 import numpy as np
+from mmengine.fileio import list_from_file
 from mmseg.datasets import BaseSegDataset
-from mmseg.registry import DATASETS
-from PIL import Image
 
-from mmwsss.utils.io import atomic_write, read_split
+from mmwsss.registry import DATASETS
+from mmwsss.utils.io import atomic_write, image_stem, read_mask
 
 DEFAULT_CACHE_DIR = osp.join(osp.expanduser('~'), '.cache', 'mmwsss')
 
 
-def read_mask(path: str) -> np.ndarray:
-    """Raw palette indices of a label PNG (never RGB), with a clear error."""
+def read_split(path: str) -> List[str]:
+    """Image ids of a split file (MMEngine's ``list_from_file``; blank
+    lines and trailing fields dropped), with errors naming the file."""
     if not osp.isfile(path):
-        raise FileNotFoundError(f'mask file {path} does not exist')
-    try:
-        with Image.open(path) as img:
-            img.load()
-            if img.mode not in ('P', 'L', 'I', 'I;16'):
-                raise ValueError(f'{path}: mask mode {img.mode} is not a '
-                                 'palette or grey-level image')
-            mask = np.asarray(img).astype(np.int64)
-    except ValueError:
-        raise
-    except Exception as exc:
-        raise ValueError(
-            f'{path}: cannot read mask (corrupt or truncated: {exc})') from exc
-    if mask.ndim != 2:
-        raise ValueError(f'{path}: mask must be single-channel, got shape '
-                         f'{mask.shape}')
-    if mask.size and (mask.max() > 255 or mask.min() < 0):
-        raise ValueError(f'{path}: mask values must lie in 0..255 (found '
-                         f'{mask.min()}..{mask.max()})')
-    return mask
+        raise FileNotFoundError(f'split file {path} does not exist')
+    ids = [line.split()[0] for line in list_from_file(path) if line.strip()]
+    if not ids:
+        raise ValueError(f'split file {path} is empty: it lists no images')
+    return ids
+
+
+def voc_palette(n: int) -> List[List[int]]:
+    """The VOC bit-interleaved colour palette, extended to ``n`` entries
+    (background black)."""
+    palette = []
+    for index in range(n):
+        r = g = b = 0
+        c = index
+        for shift in range(7, -1, -1):
+            r |= (c & 1) << shift
+            g |= ((c >> 1) & 1) << shift
+            b |= ((c >> 2) & 1) << shift
+            c >>= 3
+        palette.append([r, g, b])
+    return palette
 
 
 def labels_from_mask(mask: np.ndarray, num_classes: int, path: str,
@@ -90,23 +95,71 @@ class ImageLabelSegDataset(BaseSegDataset):
         self.pseudo_seg_map_path = pseudo_seg_map_path
         super().__init__(**kwargs)
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if 'load_data_list' in cls.__dict__:
+            raise TypeError(
+                f'{cls.__name__} overrides load_data_list; override '
+                'list_images and load_image_labels instead, so label checks '
+                'and pseudo-mask routing apply to every dataset')
+
     # ---------------------------------------------------------------- lists
     def load_data_list(self) -> List[dict]:
-        if self.ann_file and not osp.isdir(self.ann_file):
-            data_list = self._data_list_from_split(read_split(self.ann_file))
-        else:
-            data_list = super().load_data_list()
+        """Images, their checked labels, and pseudo masks when asked for:
+        the one path of every mmwsss dataset."""
+        data_list = self.list_images()
         if not data_list:
             raise ValueError(
                 f'{type(self).__name__}: no images found (ann_file='
                 f'{self.ann_file!r}, img_path={self.data_prefix})')
+        self._check_unique(data_list)
         labels = self.load_image_labels(data_list)
         for info, img_labels in zip(data_list, labels):
-            info['img_labels'] = list(img_labels)
+            info['img_labels'] = self._checked_labels(info, img_labels)
             info['num_classes'] = self.num_classes
         if self.pseudo_seg_map_path is not None:
             self._use_pseudo_masks(data_list)
         return data_list
+
+    def list_images(self) -> List[dict]:
+        """Data infos (``img_path``, and ``seg_map_path`` when
+        ``data_prefix`` names a mask folder) of the split: the ids of
+        ``ann_file``, or every image of the folder without one."""
+        if self.ann_file and not osp.isdir(self.ann_file):
+            return self._data_list_from_ids(read_split(self.ann_file))
+        return super().load_data_list()
+
+    def _data_list_from_ids(self, ids: Sequence[str]) -> List[dict]:
+        img_dir = self.data_prefix.get('img_path', '')
+        ann_dir = self.data_prefix.get('seg_map_path')
+        data_list = []
+        for img_id in ids:
+            info = dict(
+                img_path=osp.join(img_dir, img_id + self.img_suffix),
+                label_map=self.label_map,
+                reduce_zero_label=self.reduce_zero_label,
+                seg_fields=[])
+            if ann_dir:
+                info['seg_map_path'] = osp.join(ann_dir,
+                                                img_id + self.seg_map_suffix)
+            data_list.append(info)
+        return data_list
+
+    def _check_unique(self, data_list: List[dict]) -> None:
+        """Each image once: its outputs are named by its stem."""
+        counts = Counter(image_stem(info) for info in data_list)
+        twice = sorted(stem for stem, n in counts.items() if n > 1)
+        if twice:
+            raise ValueError(f'{type(self).__name__}: image ids listed more '
+                             f'than once: {twice[:5]}')
+
+    def _checked_labels(self, info: dict, labels: Sequence[int]) -> List[int]:
+        bad = [c for c in labels if not 1 <= int(c) < self.num_classes]
+        if bad:
+            raise ValueError(
+                f'{info["img_path"]}: image labels {bad} are outside the '
+                f'foreground classes [1, {self.num_classes})')
+        return sorted({int(c) for c in labels})
 
     def _use_pseudo_masks(self, data_list: List[dict]) -> None:
         """Point every image at its pseudo mask; a missing one is an error
@@ -118,32 +171,14 @@ class ImageLabelSegDataset(BaseSegDataset):
                 'not exist')
         missing = []
         for info in data_list:
-            stem = osp.splitext(osp.basename(info['img_path']))[0]
-            info['seg_map_path'] = osp.join(folder, stem + self.seg_map_suffix)
+            info['seg_map_path'] = osp.join(
+                folder, image_stem(info) + self.seg_map_suffix)
             if not osp.isfile(info['seg_map_path']):
                 missing.append(info['seg_map_path'])
         if missing:
             raise FileNotFoundError(
                 f'{type(self).__name__}: {len(missing)} of {len(data_list)} '
                 f'pseudo masks are missing in {folder} (first: {missing[0]})')
-
-    def _data_list_from_split(self, ids: List[str]) -> List[dict]:
-        """Data infos of the image ids of a split file (blank lines and
-        trailing fields already dropped by :func:`read_split`)."""
-        img_dir = self.data_prefix.get('img_path', '')
-        ann_dir = self.data_prefix.get('seg_map_path')
-        data_list = []
-        for img_id in ids:
-            info = dict(
-                img_path=osp.join(img_dir, img_id + self.img_suffix),
-                label_map=self.label_map,
-                reduce_zero_label=self.reduce_zero_label,
-                seg_fields=[])
-            if ann_dir is not None:
-                info['seg_map_path'] = osp.join(ann_dir,
-                                                img_id + self.seg_map_suffix)
-            data_list.append(info)
-        return data_list
 
     # --------------------------------------------------------------- labels
     @property

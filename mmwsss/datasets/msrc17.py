@@ -1,8 +1,6 @@
 """MSRC-17: 16 object classes of MSRC-v2 + background, VOC layout."""
-from mmseg.registry import DATASETS
-
-from .coco import _coco_palette
-from .image_label_dataset import ImageLabelSegDataset
+from mmwsss.registry import DATASETS
+from .image_label_dataset import ImageLabelSegDataset, voc_palette
 
 MSRC17_CLASSES = ('background', 'cow', 'horse', 'sheep', 'aeroplane', 'face',
                   'car', 'bicycle', 'flower', 'sign', 'bird', 'book',
@@ -14,7 +12,7 @@ class MSRC17Dataset(ImageLabelSegDataset):
     """MSRC-17 (``JPEGImages/``, ``SegmentationClass/``,
     ``ImageSets/Segmentation/{train,val}.txt``).  Image-level labels are
     derived from the masks, as the dataset's README prescribes."""
-    METAINFO = dict(classes=MSRC17_CLASSES, palette=_coco_palette(17))
+    METAINFO = dict(classes=MSRC17_CLASSES, palette=voc_palette(17))
 
     def __init__(self,
                  img_suffix: str = '.jpg',

@@ -15,17 +15,15 @@ PNGs, ImageSets/Segmentation/{train,val}.txt, classes.json, and
 and tool treats it exactly like real data.
 """
 import json
-import os
 import os.path as osp
 from typing import List, Tuple
 
 import numpy as np
-from mmseg.registry import DATASETS
 from PIL import Image
 
+from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write
-from .coco import _coco_palette
-from .image_label_dataset import ImageLabelSegDataset
+from .image_label_dataset import ImageLabelSegDataset, voc_palette
 
 SYNTHETIC_CLASSES = ('background', 'disc', 'box', 'wedge', 'ring')
 MARK_COLOURS = ((230, 30, 30), (30, 200, 40), (40, 60, 230), (235, 220, 20))
@@ -146,7 +144,7 @@ def generate_synthetic_dataset(root: str,
     if osp.isfile(marker) and open(marker).read() == signature:
         return root
     rng = np.random.default_rng(seed)
-    palette = np.array(_coco_palette(256), np.uint8).reshape(-1)
+    palette = np.array(voc_palette(256), np.uint8).reshape(-1)
     splits = {'train': [], 'val': []}
     simple_ids: List[str] = []
     for index in range(num_train + num_val):
@@ -195,7 +193,7 @@ class SyntheticWSSSDataset(ImageLabelSegDataset):
         num_train, num_val, image_size, seed: generation parameters.
     """
     METAINFO = dict(
-        classes=SYNTHETIC_CLASSES, palette=_coco_palette(len(SYNTHETIC_CLASSES)))
+        classes=SYNTHETIC_CLASSES, palette=voc_palette(len(SYNTHETIC_CLASSES)))
 
     def __init__(self,
                  data_root: str,

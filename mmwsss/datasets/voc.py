@@ -3,8 +3,7 @@ import os.path as osp
 import xml.etree.ElementTree as ET
 from typing import List
 
-from mmseg.registry import DATASETS
-
+from mmwsss.registry import DATASETS
 from .image_label_dataset import ImageLabelSegDataset
 
 VOC_CLASSES = ('background', 'aeroplane', 'bicycle', 'bird', 'boat',

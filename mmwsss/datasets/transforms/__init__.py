@@ -1,9 +1,9 @@
 from .erasing import EraseMinedRegions
 from .formatting import PackWSSSInputs
 from .loading import (CheckImageLabels, LoadCheckedAnnotations,
-                      LoadCheckedImageFromFile, load_image_checked)
+                      LoadCheckedImageFromFile)
 
 __all__ = [
     'EraseMinedRegions', 'PackWSSSInputs', 'CheckImageLabels',
-    'LoadCheckedAnnotations', 'LoadCheckedImageFromFile', 'load_image_checked'
+    'LoadCheckedAnnotations', 'LoadCheckedImageFromFile'
 ]

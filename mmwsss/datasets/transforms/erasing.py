@@ -1,7 +1,9 @@
 """The input side of adversarial erasing."""
 import numpy as np
 from mmcv.transforms import BaseTransform
-from mmseg.registry import TRANSFORMS
+
+from mmwsss.registry import TRANSFORMS
+from ..erasing_masks import grid_to_image
 
 
 @TRANSFORMS.register_module()
@@ -12,8 +14,10 @@ class EraseMinedRegions(BaseTransform):
     (resize, crop, flip) then moves the erased area with the image, and after
     normalisation erased pixels are 0, the "erased" value of the AE paper.
     The mask store and fill colour are attached by
-    :class:`AdversarialErasingHook` before training starts; without the hook
-    (or before the first erasing step) the transform changes nothing.
+    :class:`mmwsss.engine.AdversarialErasingLoop` before training starts
+    (before the first erasing step the masks are empty); used without that
+    loop the transform raises, rather than silently training on unerased
+    images.
     """
 
     def __init__(self) -> None:
@@ -22,8 +26,10 @@ class EraseMinedRegions(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         if self.store is None:
-            return results
-        from mmwsss.engine.erasing_masks import grid_to_image
+            raise RuntimeError(
+                f'{results.get("img_path")}: EraseMinedRegions has no '
+                'erasing masks attached; it only works in a training run '
+                "driven by train_cfg=dict(type='AdversarialErasingLoop')")
         mask = self.store.erase_mask(int(results['sample_idx']))
         if mask.any():
             img = results['img'].copy()

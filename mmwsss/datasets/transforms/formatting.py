@@ -1,6 +1,7 @@
 """Packing image-level labels into MMSeg data samples."""
 from mmseg.datasets.transforms import PackSegInputs
-from mmseg.registry import TRANSFORMS
+
+from mmwsss.registry import TRANSFORMS
 
 DEFAULT_META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
                      'pad_shape', 'scale_factor', 'flip', 'flip_direction',
@@ -10,16 +11,18 @@ DEFAULT_META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
 @TRANSFORMS.register_module()
 class PackWSSSInputs(PackSegInputs):
     """``PackSegInputs`` that also carries ``img_labels`` (and the sample
-    index, which erasing and CAM writers use to find per-image state) in the
-    data sample's metainfo.  ``gt_seg_map`` is packed only when an
-    evaluation pipeline loaded it."""
+    index, which erasing uses to find per-image state) in the data
+    sample's metainfo.  ``gt_seg_map`` is packed only when an evaluation
+    pipeline loaded it.
+
+    Images without labels (MMSeg's ``inference_model`` on a bare image
+    path, ``MMSegInferencer``) are packed without them: prediction needs
+    none, and every loss that does names the missing key itself."""
 
     def __init__(self, meta_keys=DEFAULT_META_KEYS) -> None:
         super().__init__(meta_keys=meta_keys)
 
     def transform(self, results: dict) -> dict:
-        if 'img_labels' not in results:
-            raise KeyError(f'{results.get("img_path")}: no img_labels in the '
-                           'data info; use an mmwsss dataset')
-        results['img_labels'] = [int(c) for c in results['img_labels']]
+        if 'img_labels' in results:
+            results['img_labels'] = [int(c) for c in results['img_labels']]
         return super().transform(results)

@@ -4,44 +4,13 @@ mmcv's ``LoadImageFromFile`` turns an undecodable file into an obscure
 ``NoneType`` error and decodes a truncated JPEG silently (grey bottom half).
 These variants name the file and the problem instead.
 """
-import os.path as osp
-
-import mmcv
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmcv.transforms import LoadImageFromFile as _LoadImageFromFile
 from mmseg.datasets.transforms import LoadAnnotations as _LoadAnnotations
-from mmseg.registry import TRANSFORMS
 
-from ..image_label_dataset import read_mask
-
-_JPEG_EOI = b'\xff\xd9'
-_PNG_END = b'IEND'
-
-
-def check_image_bytes(path: str, data: bytes) -> None:
-    """Raise ``ValueError`` naming ``path`` for empty or truncated files."""
-    if not data:
-        raise ValueError(f'{path}: image file is empty')
-    if data[:2] == b'\xff\xd8' and _JPEG_EOI not in data[-1024:]:
-        raise ValueError(f'{path}: JPEG is truncated (no end-of-image marker)')
-    if data[:8] == b'\x89PNG\r\n\x1a\n' and _PNG_END not in data[-64:]:
-        raise ValueError(f'{path}: PNG is truncated (no IEND chunk)')
-
-
-def load_image_checked(path: str, color_type: str = 'color',
-                       backend: str = 'cv2') -> np.ndarray:
-    """Decode an image file; bad files raise an error that names them."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'image file {path} does not exist')
-    with open(path, 'rb') as handle:
-        data = handle.read()
-    check_image_bytes(path, data)
-    img = mmcv.imfrombytes(data, flag=color_type, backend=backend)
-    if img is None:
-        raise ValueError(f'{path}: cannot decode image (corrupt file or '
-                         'unsupported format)')
-    return img
+from mmwsss.registry import TRANSFORMS
+from mmwsss.utils.io import read_image, read_mask
 
 
 @TRANSFORMS.register_module()
@@ -50,9 +19,8 @@ class LoadCheckedImageFromFile(_LoadImageFromFile):
     images.  Same arguments and outputs as mmcv's transform."""
 
     def transform(self, results: dict) -> dict:
-        path = results['img_path']
-        img = load_image_checked(path, self.color_type,
-                                 self.imdecode_backend)
+        img = read_image(results['img_path'], color_type=self.color_type,
+                         backend=self.imdecode_backend)
         if self.to_float32:
             img = img.astype(np.float32)
         results['img'] = img

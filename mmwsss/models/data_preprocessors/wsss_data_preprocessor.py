@@ -4,8 +4,9 @@ datasets, whose images differ in size, run batched."""
 import torch
 from mmengine.structures import PixelData
 from mmseg.models.data_preprocessor import SegDataPreProcessor
-from mmseg.registry import MODELS
 from mmseg.utils import stack_batch
+
+from mmwsss.registry import MODELS
 
 
 @MODELS.register_module()

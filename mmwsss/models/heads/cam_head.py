@@ -10,8 +10,8 @@ from typing import Dict, Sequence
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
-from mmseg.registry import MODELS
 
+from mmwsss.registry import MODELS
 from mmwsss.utils.labels import labels_to_multi_hot
 
 

@@ -10,7 +10,8 @@ from typing import List
 import torch
 import torch.nn as nn
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
-from mmseg.registry import MODELS
+
+from mmwsss.registry import MODELS
 
 
 @MODELS.register_module()

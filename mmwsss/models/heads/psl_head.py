@@ -13,6 +13,7 @@ same probabilities suppress classes the branch deems absent.
 :class:`PSLHead` wraps any MMSeg decode head (ASPP, DeepLabV3+, UPer,
 SegFormer, LargeFOV...), so the method mixes with every MMSeg segmentor.
 """
+import math
 from typing import Dict, List, Optional, Sequence
 
 import torch
@@ -21,13 +22,13 @@ import torch.nn.functional as F
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModule
 from mmengine.structures import PixelData
-from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from mmseg.utils import ConfigType, SampleList
 
-from mmwsss.utils.labels import labels_to_multi_hot
+from mmwsss.registry import MODELS
+from mmwsss.utils.io import IGNORE_INDEX
+from mmwsss.utils.labels import labels_to_multi_hot, sample_labels
 
-IGNORE_INDEX = 255
 # What suppressed logits become: far below any real logit, finite so that
 # bilinear resizing and fp16 stay NaN-free.
 SUPPRESSED_LOGIT = -1e4
@@ -45,12 +46,25 @@ def allowed_class_mask(batch_labels: Sequence[Sequence[int]],
     return allowed
 
 
+def reweight_by_class_probs(seg_probs: torch.Tensor,
+                            cls_probs: torch.Tensor) -> torch.Tensor:
+    """PSL's re-weighting, ``p(c|x) * w_c`` with ``w_0 = 1`` (background)
+    and ``w_c`` the branch's probability of foreground class ``c``.
+
+    Args:
+        seg_probs: ``(B, C, H, W)`` segmentation probabilities.
+        cls_probs: ``(B, C - 1)`` foreground class probabilities.
+    """
+    weights = torch.cat([cls_probs.new_ones(cls_probs.shape[0], 1),
+                         cls_probs], dim=1)
+    return seg_probs * weights[:, :, None, None].to(seg_probs.dtype)
+
+
 def online_pseudo_masks(seg_logits: torch.Tensor,
                         cls_probs: torch.Tensor,
                         allowed: torch.Tensor) -> torch.Tensor:
-    """PSL's online masks: ``argmax_c p(c|x) * w_c`` over the allowed
-    classes, with ``w_0 = 1`` and ``w_c`` the branch's probability of the
-    foreground class ``c``.
+    """PSL's online masks: the argmax of the re-weighted probabilities
+    (:func:`reweight_by_class_probs`) over the allowed classes.
 
     Args:
         seg_logits: ``(B, C, H, W)`` segmentation logits.
@@ -60,10 +74,7 @@ def online_pseudo_masks(seg_logits: torch.Tensor,
     Returns:
         ``(B, H, W)`` long class map.
     """
-    probs = seg_logits.softmax(dim=1)
-    weights = torch.cat([cls_probs.new_ones(cls_probs.shape[0], 1),
-                         cls_probs], dim=1)
-    scores = probs * weights[:, :, None, None]
+    scores = reweight_by_class_probs(seg_logits.softmax(dim=1), cls_probs)
     scores = scores.masked_fill(~allowed[:, :, None, None], -1.0)
     return scores.argmax(dim=1)
 
@@ -111,6 +122,8 @@ class PSLHead(BaseModule):
             background everywhere; they become useful once both branches
             have learned from the saliency-guided masks.
         cls_threshold: default test-time suppression threshold.
+        online_at_logits: make the online masks and their loss at the
+            logits' resolution (cheap) rather than the pseudo masks'.
     """
 
     def __init__(self,
@@ -123,6 +136,7 @@ class PSLHead(BaseModule):
                  online_loss_weight: float = 1.0,
                  online_start: float = 0.0,
                  cls_threshold: float = 0.5,
+                 online_at_logits: bool = True,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.seg_head = MODELS.build(seg_head)
@@ -138,6 +152,7 @@ class PSLHead(BaseModule):
         self.online_loss_weight = online_loss_weight
         self.online_start = online_start
         self.cls_threshold = cls_threshold
+        self.online_at_logits = online_at_logits
 
     # MMSeg's EncoderDecoder reads these from its decode head.
     @property
@@ -176,7 +191,7 @@ class PSLHead(BaseModule):
              train_cfg: ConfigType) -> Dict[str, torch.Tensor]:
         seg_logits = self.forward(inputs)
         cls_logits = self.forward_cls(inputs)
-        labels = [s.metainfo['img_labels'] for s in batch_data_samples]
+        labels = sample_labels(batch_data_samples)
         losses = dict(self.seg_head.loss_by_feat(seg_logits,
                                                  batch_data_samples))
         target = labels_to_multi_hot(labels, self.num_classes,
@@ -208,20 +223,32 @@ class PSLHead(BaseModule):
                         cls_probs: torch.Tensor,
                         batch_data_samples: SampleList,
                         labels: Sequence[Sequence[int]]) -> SampleList:
-        """Data samples whose ``gt_sem_seg`` is the online mask, at the
-        pseudo masks' resolution; padding stays ignored."""
-        size = batch_data_samples[0].gt_sem_seg.data.shape[-2:]
-        logits = F.interpolate(seg_logits, size=size, mode='bilinear',
-                               align_corners=self.align_corners)
+        """Data samples whose ``gt_sem_seg`` is the online mask; padding
+        stays ignored.
+
+        With ``online_at_logits`` the masks are made at the logits'
+        resolution, where the wrapped head's loss then needs no upsampling
+        (the online loss costs a few per cent of the step instead of a
+        second full-size softmax, argmax and cross-entropy); otherwise at
+        the pseudo masks' resolution.
+        """
+        padded = batch_data_samples[0].gt_sem_seg.data.shape[-2:]
+        logits = seg_logits if self.online_at_logits else F.interpolate(
+            seg_logits, size=padded, mode='bilinear',
+            align_corners=self.align_corners)
         allowed = allowed_class_mask(labels, self.num_classes,
                                      logits.device)
         masks = online_pseudo_masks(logits, cls_probs, allowed)
+        rows, cols = masks.shape[-2:]
         samples = []
         for mask, sample in zip(masks, batch_data_samples):
-            height, width = sample.metainfo.get('img_shape', size)[:2]
+            height, width = sample.metainfo.get('img_shape', padded)[:2]
             mask = mask.clone()
-            mask[height:, :] = IGNORE_INDEX
-            mask[:, width:] = IGNORE_INDEX
+            # cells whose centre lies in the padding
+            mask[math.ceil(height * rows / padded[0] - 0.5):, :] = \
+                IGNORE_INDEX
+            mask[:, math.ceil(width * cols / padded[1] - 0.5):] = \
+                IGNORE_INDEX
             online = SegDataSample(metainfo=sample.metainfo)
             online.gt_sem_seg = PixelData(data=mask[None])
             samples.append(online)

@@ -2,7 +2,8 @@
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+
+from mmwsss.registry import MODELS
 
 
 @MODELS.register_module()

@@ -6,35 +6,53 @@
   the original image: ``test_cfg.crf='deeplab'`` (a preset name of
   :mod:`mmwsss.crf`) refines every prediction at the image's size.
 
-It also exposes :meth:`predict_with_cls`, which PSL++ uses to predict the
-training images: unsuppressed logits at the original size plus the
-classification branch's probabilities, from one backbone pass.
+With a classification branch (:class:`PSLHead`), every prediction also
+carries ``pred_cls_scores`` (the branch's class probabilities), so the same
+model is scored by :class:`ImageLabelMetric` where no ground-truth mask
+exists (a user's own tagged photos).  :meth:`predict_with_cls` gives PSL++
+unsuppressed logits at the original size plus those probabilities, from one
+backbone pass.
 """
 from typing import List, Tuple
 
-import cv2
 import numpy as np
 import torch
 from mmengine.structures import PixelData
 from mmseg.models.segmentors import EncoderDecoder
-from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList, SampleList
 
 from mmwsss.crf import dense_crf_postprocess
-
-
-def read_rgb(path: str) -> np.ndarray:
-    """The image a prediction is for, as contiguous RGB uint8."""
-    img = cv2.imread(path, cv2.IMREAD_COLOR)
-    if img is None:
-        raise FileNotFoundError(f'cannot read image {path} for the CRF')
-    return np.ascontiguousarray(img[..., ::-1])
+from mmwsss.registry import MODELS
+from mmwsss.utils.io import read_image
 
 
 @MODELS.register_module()
 class WSSSEncoderDecoder(EncoderDecoder):
     """``EncoderDecoder`` + optional dense CRF at test time
     (``test_cfg.crf``: ``None`` or a preset of :mod:`mmwsss.crf`)."""
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: OptSampleList = None) -> SampleList:
+        """MMSeg's prediction; with a classification branch and whole-image
+        inference, from the same backbone pass, the branch's class
+        probabilities (``pred_cls_scores``) too."""
+        if not hasattr(self.decode_head, 'forward_cls') or \
+                self.test_cfg.get('mode', 'whole') != 'whole':
+            return super().predict(inputs, data_samples)
+        if data_samples is None:
+            data_samples = [SegDataSample(metainfo=dict(
+                ori_shape=inputs.shape[2:], img_shape=inputs.shape[2:],
+                pad_shape=inputs.shape[2:], padding_size=[0, 0, 0, 0]))
+                for _ in range(len(inputs))]
+        feats = self.extract_feat(inputs)
+        seg_logits = self.decode_head.predict(
+            feats, [s.metainfo for s in data_samples], self.test_cfg)
+        samples = self.postprocess_result(seg_logits, data_samples)
+        for sample, probs in zip(samples,
+                                 self.decode_head.forward_cls(feats)):
+            sample.set_data({'pred_cls_scores': probs.sigmoid()})
+        return samples
 
     def postprocess_result(self, seg_logits: torch.Tensor,
                            data_samples: OptSampleList = None) -> SampleList:
@@ -47,7 +65,7 @@ class WSSSEncoderDecoder(EncoderDecoder):
 
     @staticmethod
     def _refine_with_crf(sample, preset: str) -> None:
-        img = read_rgb(sample.metainfo['img_path'])
+        img = read_image(sample.metainfo['img_path'], 'rgb')
         logits = sample.seg_logits.data
         if tuple(img.shape[:2]) != tuple(logits.shape[-2:]):
             raise ValueError(
