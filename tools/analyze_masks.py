@@ -17,12 +17,10 @@ import json
 import os.path as osp
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import score_label_folder
-from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
-                                     setup_tool)
-from mmwsss.evaluation.mask_analysis import error_table
+from mmwsss.evaluation import error_table, score_label_folder
 from mmwsss.utils.io import atomic_write
 from mmwsss.visualization import plot_error_bars
+from tool_setup import add_common_args, build_cam_dataset, setup_tool
 
 
 def parse_args():

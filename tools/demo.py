@@ -27,6 +27,9 @@ def parse_args():
     parser.add_argument('--config', default=DEMO_CONFIG)
     parser.add_argument('--work-dir', default='work_dirs/demo')
     parser.add_argument('--data-root', default='data/synthetic')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='random seed of every stage (the data stay '
+                        'the same)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     return parser.parse_args()
@@ -39,6 +42,7 @@ def main():
     common = dict(cfg.get('common_cfg_options') or {})
     for key in LOADERS:
         common[f'{key}.dataset.data_root'] = args.data_root
+    common['randomness.seed'] = args.seed
     cfg.common_cfg_options = common
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -49,15 +53,27 @@ def main():
         print(f'  {name:<26} {marker["seconds"]:>7.1f} s')
     print('pseudo masks of the training images (evaluation only):')
     for name in markers:
-        scores = osp.join(args.work_dir, name, 'scores.json')
-        if name.startswith('score_') and osp.isfile(scores):
-            with open(scores) as handle:
-                result = json.load(handle)
+        result = _scores(args.work_dir, name)
+        if result and name != 'score_test':
             print(f'  {name[6:]:<24} mIoU {result["mIoU"]:6.2f} (precision '
                   f'{result["precision"]:.2f}, recall {result["recall"]:.2f})')
+    errors = _scores(args.work_dir, 'score_test')
+    if errors:
+        print('errors of the final model on val (share of wrong pixels): '
+              f'false background {errors["false_background"]:.1f}%, false '
+              f'foreground {errors["false_foreground"]:.1f}%, wrong class '
+              f'{errors["wrong_class"]:.1f}%')
     with open(osp.join(args.work_dir, 'test', 'metrics.json')) as handle:
         metrics = json.load(handle)
     print(f'PSL++ model, val mIoU: {metrics["mIoU"]:.2f}')
+
+
+def _scores(work_dir: str, stage: str):
+    path = osp.join(work_dir, stage, 'scores.json')
+    if not stage.startswith('score_') or not osp.isfile(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)
 
 
 if __name__ == '__main__':

@@ -9,13 +9,22 @@ import argparse
 import json
 import os.path as osp
 
+import numpy as np
+
 import mmwsss  # noqa: F401
-from mmwsss.apis import (parse_thresholds, score_cam_folder,
-                         score_label_folder)
-from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
-                                     setup_tool)
+from mmwsss.evaluation import score_cam_folder, score_label_folder
 from mmwsss.utils.io import atomic_write
 from mmwsss.visualization import plot_threshold_curve
+from tool_setup import add_common_args, build_cam_dataset, setup_tool
+
+
+def parse_thresholds(spec: str) -> np.ndarray:
+    """``'0.05:0.95:0.05'`` (start:stop:step, stop included) or a comma
+    list."""
+    if ':' in spec:
+        start, stop, step = (float(v) for v in spec.split(':'))
+        return np.round(np.arange(start, stop + step / 2, step), 4)
+    return np.asarray([float(v) for v in spec.split(',')])
 
 
 def parse_args():

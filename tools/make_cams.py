@@ -9,9 +9,10 @@ import argparse
 import os.path as osp
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import check_config, init_model, make_cams
-from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
-                                     report_shard, setup_tool)
+from mmwsss.apis import check_config, init_model
+from mmwsss.pseudo_labels import make_cams
+from tool_setup import (add_common_args, build_cam_dataset, report_shard,
+                        setup_tool)
 
 
 def parse_args():

@@ -14,9 +14,9 @@ import argparse
 import os.path as osp
 
 import mmwsss  # noqa: F401
-from mmwsss.apis.pseudo_label_generation import MODES, make_pseudo_labels
-from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
-                                     report_shard, setup_tool)
+from mmwsss.pseudo_labels import MODES, make_pseudo_labels
+from tool_setup import (add_common_args, build_cam_dataset, report_shard,
+                        setup_tool)
 
 
 def parse_args():

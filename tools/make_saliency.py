@@ -13,10 +13,10 @@ import os.path as osp
 from mmengine.config import Config
 
 import mmwsss  # noqa: F401
-from mmwsss.apis.saliency_generation import make_saliency_maps
-from mmwsss.apis.tool_setup import (add_common_args, build_cam_dataset,
-                                     report_shard, setup_tool)
+from mmwsss.pseudo_labels import make_saliency_maps
 from mmwsss.saliency import build_saliency
+from tool_setup import (add_common_args, build_cam_dataset, report_shard,
+                        setup_tool)
 
 DEFAULT_MODEL = '../shared/weights/u2netp.onnx'
 

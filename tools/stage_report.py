@@ -1,5 +1,9 @@
 """Summarise a multi-stage work dir: each stage's status, wall time and
-result (pseudo-mask scores, test metrics), as a Markdown table.
+result, as a Markdown table: pseudo-mask scores with the split of their
+errors (false background / false foreground / wrong class / ignored, in
+percent of all errors), test metrics, and what each mask stage wrote
+(shares of background / object / ignored pixels, labelled images left
+without any object).
 
     python tools/stage_report.py work_dirs/ae_psl_mbv2_msrc17 [--json OUT]
 """
@@ -15,6 +19,8 @@ def stage_rows(work_dir: str):
     """One dict per stage folder, in the order the stages finished."""
     rows = []
     for name in os.listdir(work_dir):
+        if '.stale-' in name:
+            continue  # a stage folder moved aside by --redo-changed
         marker_path = osp.join(work_dir, name, MARKER)
         if not osp.isfile(marker_path):
             if osp.isdir(osp.join(work_dir, name)):
@@ -31,6 +37,14 @@ def stage_rows(work_dir: str):
                     result = json.load(handle)
                 row['result'] = {k: v for k, v in result.items()
                                  if isinstance(v, (int, float))}
+        masks = marker.get('masks')
+        if masks:
+            row['result'] = dict(
+                row.get('result', {}),
+                **{k: masks[k] for k in ('background_pixels',
+                                         'foreground_pixels',
+                                         'ignored_pixels',
+                                         'empty_labelled_images')})
         rows.append(row)
     return sorted(rows, key=lambda r: r.get('finished', '~'))
 
@@ -38,7 +52,8 @@ def stage_rows(work_dir: str):
 def markdown(rows) -> str:
     lines = ['| stage | type | wall time (s) | result |', '|---|---|---|---|']
     for row in rows:
-        result = ', '.join(f'{k} {v:.2f}' for k, v in
+        result = ', '.join(f'{k} {v:.2f}' if isinstance(v, float) else
+                           f'{k} {v}' for k, v in
                            row.get('result', {}).items())
         lines.append(f'| {row["stage"]} | {row.get("type", "")} | '
                      f'{row.get("seconds", row["status"])} | {result} |')

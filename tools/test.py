@@ -2,11 +2,17 @@
 (mmseg's test.py idiom): image mAP/F1 for CAM classifiers, mIoU for
 segmentors.
 
-Segmentors with a PSL head: ``--no-suppression`` turns off the
-classification branch's test-time suppression, ``--cls-threshold`` sets
-it; ``--crf deeplab`` adds dense-CRF post-processing; ``--out DIR`` writes
-one palette PNG of class ids per image.  Any split in the same layout can
-be scored with ``--cfg-options test_dataloader.dataset.data_root=ROOT
+    python tools/test.py CONFIG CHECKPOINT            # a model config
+    python tools/test.py PIPELINE_CONFIG WORK_DIR     # what a pipeline made
+
+With a pipeline config (``stages``) and its work dir, the final model is
+tested (``final_model`` of the config, ``--stage`` for another), with the
+config it trained with.  Segmentors with a PSL head: ``--no-suppression``
+turns off the classification branch's test-time suppression,
+``--cls-threshold`` sets it; ``--crf deeplab`` adds dense-CRF
+post-processing; ``--out DIR`` writes one palette PNG of class ids per
+image.  Any split in the same layout can be scored with ``--cfg-options
+test_dataloader.dataset.data_root=ROOT
 test_dataloader.dataset.ann_file=ImageSets/Segmentation/NAME.txt``.
 """
 import argparse
@@ -19,14 +25,17 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import check_checkpoint, check_config
-from mmwsss.apis.training import prepare_launcher
+from mmwsss.apis import check_checkpoint, check_config, prepare_launcher
+from tool_setup import load_model_config
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test a checkpoint')
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser.add_argument('config', help='a model config, or a pipeline config')
+    parser.add_argument('checkpoint', help='a checkpoint, or the work dir of '
+                        'the pipeline config')
+    parser.add_argument('--stage', help='pipeline: test this training '
+                        'stage\'s model instead of the final one')
     parser.add_argument('--work-dir', help='where logs and metrics go')
     parser.add_argument('--out', help='write prediction PNGs to this folder')
     parser.add_argument('--no-suppression', action='store_true',
@@ -59,22 +68,22 @@ def apply_test_options(cfg: Config, args) -> None:
         evaluator = cfg.test_evaluator
         if evaluator.get('type') != 'WSSSIoUMetric':
             raise SystemExit('--out needs test_evaluator WSSSIoUMetric (a '
-                             'segmentation config)')
+                             'segmentation config with ground truth); '
+                             'tools/infer.py writes masks for any images')
         evaluator['output_dir'] = osp.abspath(args.out)
 
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg, checkpoint = load_model_config(args.config, args.checkpoint,
+                                        args.stage, args.cfg_options)
+    cfg.work_dir = args.work_dir or osp.join(
+        './work_dirs', osp.splitext(osp.basename(args.config))[0], 'test')
     apply_test_options(cfg, args)
     check_config(cfg, args.config)
-    check_checkpoint(cfg, args.checkpoint)
+    check_checkpoint(cfg, checkpoint)
     prepare_launcher(cfg, args.launcher)
-    cfg.load_from = args.checkpoint
+    cfg.load_from = checkpoint
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     scores = {k: float(v) for k, v in metrics.items()

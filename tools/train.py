@@ -10,10 +10,11 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
 import mmwsss  # noqa: F401  (applies compat shims, registers modules)
-from mmwsss.apis import check_config
-from mmwsss.apis.training import prepare_launcher, train_resumable
+from mmwsss.apis import (check_config, keep_random_states, prepare_config,
+                         prepare_launcher, train_resumable)
 from mmwsss.stages import run_stages
 
 
@@ -26,7 +27,15 @@ def parse_args():
         'intact checkpoint in the work dir (stages always resume)')
     parser.add_argument('--stage', help='run only this stage of a '
                         'multi-stage config (its inputs must be complete)')
-    parser.add_argument('--amp', action='store_true', help='enable AMP')
+    parser.add_argument(
+        '--redo-changed', action='store_true',
+        help='multi-stage config: redo finished stages whose resolved '
+        'config or inputs changed since (their old folder is kept beside '
+        'them); without it such a stage stops the run')
+    parser.add_argument('--amp', action='store_true', help='enable AMP '
+                        '(every training stage of a multi-stage config)')
+    parser.add_argument('--seed', type=int, help='random seed (every stage '
+                        'of a multi-stage config); default: the config\'s')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. train_cfg.max_epochs=2')
@@ -37,6 +46,19 @@ def parse_args():
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
+
+
+def every_stage_options(common, seed=None, amp=False) -> dict:
+    """A pipeline's ``common_cfg_options`` with ``--seed`` and ``--amp``,
+    which then reach every stage's config (AMP matters to the training
+    stages; the others ignore the optimizer)."""
+    common = dict(common or {})
+    if seed is not None:
+        common['randomness.seed'] = seed
+    if amp:
+        common.update({'optim_wrapper.type': 'AmpOptimWrapper',
+                       'optim_wrapper.loss_scale': 'dynamic'})
+    return common
 
 
 def main():
@@ -50,20 +72,26 @@ def main():
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if cfg.get('stages'):
-        run_stages(cfg, launcher=args.launcher, only=args.stage)
+        cfg.common_cfg_options = every_stage_options(
+            cfg.get('common_cfg_options'), args.seed, args.amp)
+        run_stages(cfg, launcher=args.launcher, only=args.stage,
+                   redo_changed=args.redo_changed)
         return
     if args.stage:
         raise SystemExit(f'{args.config} has no stages; --stage needs a '
                          'multi-stage config')
+    if args.seed is not None:
+        cfg.randomness = dict(cfg.get('randomness') or {}, seed=args.seed)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    prepare_config(cfg, args.config)
     check_config(cfg, args.config)
     prepare_launcher(cfg, args.launcher)
-    if args.resume or cfg.get('resume', False):
+    if args.resume:
         train_resumable(cfg)
     else:
-        from mmengine.runner import Runner
+        keep_random_states(cfg)
         Runner.from_cfg(cfg).train()
 
 

@@ -10,9 +10,10 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
 
 import mmwsss  # noqa: F401
+from mmwsss.apis import prepare_config
+from mmwsss.registry import DATASETS
 from mmwsss.visualization import plot_step_losses, write_erasing_grids
 
 
@@ -30,6 +31,7 @@ def main():
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    prepare_config(cfg, args.config)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     dataset = DATASETS.build(cfg.cam_dataloader.dataset)
     out_dir = args.out_dir or osp.join(args.erasing_dir, 'vis')

@@ -1,22 +1,26 @@
 """What every pipeline stage shares: its settings, its folder, its inputs.
 
 A stage is one step of a multi-stage method (train the classifier, make
-saliency maps, write pseudo masks, train the segmentor...).  In a config it
-is a dict::
+saliency maps, write pseudo masks, train the segmentor...).  A pipeline
+config keys its stages by name, so a child config can change one stage of
+its ``_base_`` pipeline (or drop it with ``None``)::
 
-    dict(name='psl',                         # folder work_dir/psl/
-         type='TrainStage',                  # a registered stage kind
-         config='psl/psl_largefov_vgg16_voc.py',  # an ordinary config
-         inputs=dict(masks='pseudo_labels.labels'),  # STAGE.OUTPUT or path
-         cfg_options={'train_dataloader.dataset.pseudo_seg_map_path':
-                      '{masks}'})
+    classifier = 'ae/ae_vgg16_voc.py'        # pipeline-level placeholders
+    segmentor = 'psl/psl_largefov_vgg16_6k_voc12aug.py'
+    stages = dict(
+        psl=dict(type='TrainStage',           # a registered stage kind
+                 config='{segmentor}',        # an ordinary config
+                 inputs=dict(masks='pseudo_labels.labels'),  # STAGE.OUTPUT
+                 cfg_options={'train_dataloader.dataset.'
+                              'pseudo_seg_map_path': '{masks}'}))
 
 ``config`` is a path (relative to the pipeline config's folder) or an
 inline config dict.  The pipeline's ``common_cfg_options`` are merged into
 every stage's config first (e.g. one ``data_root`` for all stages).
-Strings in ``cfg_options`` and in the stage's own arguments may name
-``{work_dir}``, ``{stage_dir}`` or any input, and are filled in when the
-stage runs.  A stage returns its outputs (names ->
+Strings in ``config``, ``cfg_options`` and the stage's own arguments may
+name ``{work_dir}``, ``{stage_dir}``, any input, or any top-level string
+of the pipeline config (``{classifier}``, ``{data_root}``...); they are
+filled in when the stage runs.  A stage returns its outputs (names ->
 paths inside its folder); the pipeline records them in the stage's
 completion marker for later stages.
 """
@@ -27,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
 from mmengine.config import Config
+
+from mmwsss.apis.config_checks import prepare_config
 
 PLACEHOLDER = re.compile(r'\{(\w+)\}')
 
@@ -53,18 +59,21 @@ def fill_placeholders(value: Any, values: Dict[str, str]) -> Any:
 
 @dataclass
 class StageContext:
-    """Where a stage runs: its folder, resolved inputs, launcher."""
+    """Where a stage runs: its folder, resolved inputs, launcher, and the
+    pipeline-level values its placeholders may name."""
     name: str
     work_dir: str
     stage_dir: str
     config_dir: str
     launcher: str = 'none'
+    pipeline_config: Optional[str] = None
     inputs: Dict[str, str] = field(default_factory=dict)
     common_cfg_options: Dict[str, Any] = field(default_factory=dict)
+    variables: Dict[str, str] = field(default_factory=dict)
 
     @property
     def placeholders(self) -> Dict[str, str]:
-        return dict(self.inputs, work_dir=self.work_dir,
+        return dict(self.variables, **self.inputs, work_dir=self.work_dir,
                     stage_dir=self.stage_dir)
 
     def fill(self, value: Any) -> Any:
@@ -76,20 +85,18 @@ class BaseStage(ABC):
     outputs as paths relative to ``ctx.stage_dir``.
 
     Args:
-        config: the config the stage works with (path or dict); optional
-            for stages that need none.
+        config: the config the stage works with (path or dict).
         cfg_options: overrides merged into that config (placeholders
             allowed).
         inputs: names -> ``'STAGE.OUTPUT'`` or a path; checked before the
             stage starts.
     """
-    needs_config = True
 
     def __init__(self,
                  config: Any = None,
                  cfg_options: Optional[dict] = None,
                  inputs: Optional[Dict[str, str]] = None) -> None:
-        if self.needs_config and config is None:
+        if config is None:
             raise ValueError(f'{type(self).__name__} needs a config')
         self.config = config
         self.cfg_options = dict(cfg_options or {})
@@ -98,22 +105,30 @@ class BaseStage(ABC):
     def load_config(self, ctx: StageContext) -> Config:
         """The stage's config with its overrides and ``work_dir`` set to
         the stage's folder."""
-        if isinstance(self.config, str):
-            path = self.config
-            if not osp.isabs(path):
-                path = osp.join(ctx.config_dir, path)
+        config = ctx.fill(self.config)
+        if isinstance(config, str):
+            path = config if osp.isabs(config) else osp.join(ctx.config_dir,
+                                                             config)
             if not osp.isfile(path):
                 raise FileNotFoundError(
                     f'stage {ctx.name!r}: config {path} does not exist')
             cfg = Config.fromfile(path)
         else:
-            cfg = Config(dict(self.config))
+            path = ctx.pipeline_config
+            cfg = Config(dict(config))
         for options in (ctx.common_cfg_options, self.cfg_options):
             if options:
                 cfg.merge_from_dict(ctx.fill(dict(options)))
         cfg.work_dir = ctx.stage_dir
-        return cfg
+        return prepare_config(cfg, path)
+
+    def settings(self) -> Dict[str, Any]:
+        """The stage's own arguments (besides its config), which decide
+        its outputs as much as the config does."""
+        return {k: v for k, v in vars(self).items()
+                if k not in ('config', 'cfg_options', 'inputs', 'report')}
 
     @abstractmethod
-    def run(self, ctx: StageContext) -> Dict[str, str]:
-        """Do the work in ``ctx.stage_dir``; return the outputs."""
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        """Do the work in ``ctx.stage_dir`` with the resolved ``cfg``;
+        return the outputs."""

@@ -1,32 +1,38 @@
-"""Stages that run the per-image tools (saliency, CAMs, pseudo masks, PSL++
-masks) and score pseudo masks, each writing one folder in its stage dir.
+"""Stages that run the per-image steps of :mod:`mmwsss.pseudo_labels`
+(saliency, CAMs, pseudo masks, PSL++ masks) and score pseudo masks, each
+writing one folder in its stage dir.
 
 They call the same functions as ``tools/make_*.py``: every file is written
 atomically and skipped when present (an interrupted stage continues), and
-ranks share the images.
+ranks share the images.  Each records its tally in its marker; a mask
+stage whose labelled images lose every object pixel beyond
+``max_empty_share`` stops the pipeline (a broken input, e.g. all-zero CAMs
+or another dataset's saliency maps, must not train silently).
 """
 import json
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
 from mmengine.config import Config
-from mmengine.dist import get_rank
+from mmengine.dist import barrier, get_rank
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
 
-from mmwsss.apis import init_model, make_cams, make_saliency_maps
-from mmwsss.apis.config_checks import check_config
-from mmwsss.apis.pseudo_label_generation import make_pseudo_labels
-from mmwsss.apis.pseudo_label_scoring import score_label_folder
-from mmwsss.apis.psl_plus_labels import make_psl_plus_labels
-from mmwsss.evaluation.mask_analysis import error_table
-from mmwsss.registry import STAGES
+from mmwsss.apis import check_config, init_model
+from mmwsss.evaluation import error_table, score_label_folder
+from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
+                                  make_psl_plus_labels, make_saliency_maps,
+                                  tally_label_folder)
+from mmwsss.registry import DATASETS, STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.dist import init_distributed
 from mmwsss.utils.io import atomic_write
 from mmwsss.visualization import plot_error_bars
 from .base import BaseStage, StageContext
+
+#: A mask stage fails when more than this share of the labelled images
+#: get no object pixel at all (healthy runs lose a few percent).
+DEFAULT_MAX_EMPTY_SHARE = 0.25
 
 
 def _device(ctx: StageContext) -> str:
@@ -45,23 +51,60 @@ def _require(ctx: StageContext, *names: str) -> None:
 
 
 class _ToolStage(BaseStage):
-    """Shared set-up: config with scope, dataset of ``dataset_key``."""
+    """Shared set-up: config with scope, dataset of ``dataset_key`` (the
+    training split without augmentation, ``cam_dataloader``)."""
 
     def __init__(self, dataset_key: str = 'cam_dataloader',
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.dataset_key = dataset_key
+        self.report: dict = {}
 
-    def setup(self, ctx: StageContext):
-        cfg = self.load_config(ctx)
+    def dataset(self, cfg: Config):
         init_default_scope(cfg.get('default_scope', 'mmseg'))
-        dataset = DATASETS.build(cfg[self.dataset_key].dataset)
-        return cfg, dataset, _device(ctx)
+        if not cfg.get(self.dataset_key):
+            raise KeyError(f'config has no {self.dataset_key} (the images '
+                           'this stage works on)')
+        return DATASETS.build(cfg[self.dataset_key].dataset)
 
     def loader_settings(self, cfg: Config) -> dict:
         loader = cfg[self.dataset_key]
         return dict(batch_size=loader.get('batch_size', 1),
                     num_workers=loader.get('num_workers', 0))
+
+    def record(self, ctx: StageContext, tally: dict) -> None:
+        self.report = dict(tally=tally)
+        print_log(f'stage {ctx.name!r}: {tally}', logger='current')
+
+
+class _MaskStage(_ToolStage):
+    """A stage that writes pseudo masks (``labels``) and checks them."""
+
+    def __init__(self, max_empty_share: float = DEFAULT_MAX_EMPTY_SHARE,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_empty_share = max_empty_share
+
+    def check_masks(self, ctx: StageContext, dataset, folder: str) -> None:
+        barrier()  # every rank has written its shard
+        summary = tally_label_folder(dataset, folder)
+        self.report['masks'] = summary
+        labelled = max(summary['labelled_images'], 1)
+        share = summary['empty_labelled_images'] / labelled
+        print_log(
+            f'stage {ctx.name!r}: background '
+            f'{summary["background_pixels"]:.1f}'
+            f'% / object {summary["foreground_pixels"]:.1f}% / ignored '
+            f'{summary["ignored_pixels"]:.1f}% of pixels; '
+            f'{summary["empty_labelled_images"]} of {labelled} labelled '
+            'images without any object pixel', logger='current')
+        if share > self.max_empty_share:
+            raise RuntimeError(
+                f'stage {ctx.name!r}: {summary["empty_labelled_images"]} of '
+                f'{labelled} labelled images got no object pixel in {folder} '
+                f'(e.g. {summary["empty_examples"]}), more than '
+                f'max_empty_share={self.max_empty_share}: check its inputs '
+                f'({ctx.inputs})')
 
 
 @STAGES.register_module()
@@ -75,15 +118,15 @@ class SaliencyStage(_ToolStage):
         self.saliency = saliency
         self.batch_size = batch_size
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
-        cfg, dataset, _ = self.setup(ctx)
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        dataset = self.dataset(cfg)
         backend_cfg = ctx.fill(self.saliency or cfg.get('saliency'))
         if not backend_cfg:
             raise ValueError(f'stage {ctx.name!r}: no saliency backend (set '
                              'saliency= in the stage or its config)')
-        make_saliency_maps(build_saliency(dict(backend_cfg)), dataset,
-                           osp.join(ctx.stage_dir, 'maps'),
-                           batch_size=self.batch_size)
+        self.record(ctx, make_saliency_maps(
+            build_saliency(dict(backend_cfg)), dataset,
+            osp.join(ctx.stage_dir, 'maps'), batch_size=self.batch_size))
         return dict(maps='maps')
 
 
@@ -97,44 +140,46 @@ class CAMStage(_ToolStage):
         super().__init__(**kwargs)
         self.scales, self.flip = scales, flip
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         _require(ctx, 'checkpoint')
-        cfg, dataset, device = self.setup(ctx)
+        dataset = self.dataset(cfg)
         check_config(cfg, f'stage {ctx.name!r}')
-        model = init_model(cfg, ctx.inputs['checkpoint'], device=device)
-        make_cams(model, dataset, osp.join(ctx.stage_dir, 'cams'),
-                  scales=self.scales, flip=self.flip,
-                  **self.loader_settings(cfg))
+        model = init_model(cfg, ctx.inputs['checkpoint'], device=_device(ctx))
+        self.record(ctx, make_cams(
+            model, dataset, osp.join(ctx.stage_dir, 'cams'),
+            scales=self.scales, flip=self.flip, **self.loader_settings(cfg)))
         return dict(cams='cams')
 
 
 @STAGES.register_module()
-class PseudoLabelStage(_ToolStage):
+class PseudoLabelStage(_MaskStage):
     """Pseudo masks of the training images (output ``labels``) in one of
-    :data:`mmwsss.apis.pseudo_label_generation.MODES`; inputs ``cams``,
-    ``regions`` and ``saliency`` as the mode needs."""
+    :data:`mmwsss.pseudo_labels.MODES`; inputs ``cams``, ``regions`` and
+    ``saliency`` as the mode needs."""
 
     def __init__(self, mode: str = 'ae_saliency', crf: Optional[str] = None,
                  workers: int = 1, **settings) -> None:
-        base_keys = ('config', 'cfg_options', 'inputs', 'dataset_key')
+        base_keys = ('config', 'cfg_options', 'inputs', 'dataset_key',
+                     'max_empty_share')
         super().__init__(**{k: settings.pop(k) for k in base_keys
                             if k in settings})
         self.mode, self.crf, self.workers = mode, crf, workers
-        self.settings = settings  # fuse_steps, thresholds
+        self.thresholds = settings  # fuse_steps, thresholds
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
-        _, dataset, _ = self.setup(ctx)
-        make_pseudo_labels(
-            dataset, osp.join(ctx.stage_dir, 'labels'), self.mode,
-            cam_dir=ctx.inputs.get('cams'),
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        dataset = self.dataset(cfg)
+        out_dir = osp.join(ctx.stage_dir, 'labels')
+        self.record(ctx, make_pseudo_labels(
+            dataset, out_dir, self.mode, cam_dir=ctx.inputs.get('cams'),
             regions_dir=ctx.inputs.get('regions'),
             saliency_dir=ctx.inputs.get('saliency'), crf=self.crf,
-            num_workers=self.workers, **self.settings)
+            num_workers=self.workers, **self.thresholds))
+        self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
 
 
 @STAGES.register_module()
-class PSLPlusLabelStage(_ToolStage):
+class PSLPlusLabelStage(_MaskStage):
     """PSL++ masks (output ``labels``): the segmentor of input
     ``checkpoint`` predicts the training images, its classification branch
     re-weights them, absent classes are removed, the dense CRF refines."""
@@ -146,28 +191,30 @@ class PSLPlusLabelStage(_ToolStage):
         self.crf, self.use_cls_weights = crf, use_cls_weights
         self.crf_workers = crf_workers
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         _require(ctx, 'checkpoint')
-        cfg, dataset, device = self.setup(ctx)
-        model = init_model(cfg, ctx.inputs['checkpoint'], device=device)
-        make_psl_plus_labels(
-            model, dataset, osp.join(ctx.stage_dir, 'labels'), crf=self.crf,
+        dataset = self.dataset(cfg)
+        model = init_model(cfg, ctx.inputs['checkpoint'], device=_device(ctx))
+        out_dir = osp.join(ctx.stage_dir, 'labels')
+        self.record(ctx, make_psl_plus_labels(
+            model, dataset, out_dir, crf=self.crf,
             use_cls_weights=self.use_cls_weights,
-            crf_workers=self.crf_workers, **self.loader_settings(cfg))
+            crf_workers=self.crf_workers, **self.loader_settings(cfg)))
+        self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
 
 
 @STAGES.register_module()
 class ScoreLabelsStage(_ToolStage):
-    """Evaluation: mIoU / precision / recall of the pseudo masks of input
+    """Evaluation: mIoU / precision / recall of the masks of input
     ``labels`` against the dataset's ground-truth masks, with the split of
     the errors (outputs ``scores``, a JSON file, and ``errors``, a PNG of
-    per-class bars; ``errors.md`` beside it holds the table).  Reads ground truth, so it only measures; nothing
-    trains on its output."""
+    per-class bars; ``errors.md`` beside it holds the table).  Reads
+    ground truth, so it only measures; nothing trains on its output."""
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         _require(ctx, 'labels')
-        _, dataset, _ = self.setup(ctx)
+        dataset = self.dataset(cfg)
         if get_rank() == 0:
             scores = score_label_folder(dataset, ctx.inputs['labels'])
             print_log(f'stage {ctx.name!r}: mIoU {scores["mIoU"]:.2f}, '

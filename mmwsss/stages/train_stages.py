@@ -8,9 +8,8 @@ from typing import Dict, Optional
 from mmengine.dist import get_rank
 from mmengine.runner import Runner
 
-from mmwsss.apis.config_checks import check_config
-from mmwsss.apis.inference import check_checkpoint
-from mmwsss.apis.training import prepare_launcher, train_resumable
+from mmwsss.apis import (check_checkpoint, check_config, prepare_launcher,
+                         train_resumable)
 from mmwsss.registry import STAGES
 from mmwsss.utils.io import atomic_write
 from .base import BaseStage, StageContext
@@ -31,17 +30,17 @@ class TrainStage(BaseStage):
     inside the pipeline).  Resumes from the newest intact checkpoint.
 
     Outputs: ``checkpoint`` (the final one) and any ``outputs`` declared
-    here (name -> path inside the stage folder, e.g. the AE hook's
+    here (name -> path inside the stage folder, e.g. the AE loop's
     ``erasing/regions``).
     """
+    dataset_key = 'train_dataloader'
 
     def __init__(self, outputs: Optional[Dict[str, str]] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.outputs = dict(outputs or {})
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
-        cfg = self.load_config(ctx)
+    def run(self, ctx: StageContext, cfg) -> Dict[str, str]:
         check_config(cfg, f'stage {ctx.name!r} ({self.config})')
         _reproducible_loader(cfg)
         prepare_launcher(cfg, ctx.launcher)
@@ -55,16 +54,26 @@ class TrainStage(BaseStage):
 @STAGES.register_module()
 class TestStage(BaseStage):
     """Evaluate a checkpoint (input ``checkpoint``) with the config's test
-    dataloader and evaluator; output ``metrics`` (a JSON file)."""
+    dataloader and evaluator; output ``metrics`` (a JSON file) and, with
+    ``save_predictions``, ``predictions`` (a palette PNG per image, for
+    the error analysis of a ``ScoreLabelsStage``)."""
 
-    def run(self, ctx: StageContext) -> Dict[str, str]:
+    def __init__(self, save_predictions: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.save_predictions = save_predictions
+
+    def run(self, ctx: StageContext, cfg) -> Dict[str, str]:
         if 'checkpoint' not in ctx.inputs:
             raise ValueError(f'stage {ctx.name!r}: TestStage needs an input '
                              'named checkpoint')
-        cfg = self.load_config(ctx)
         check_config(cfg, f'stage {ctx.name!r} ({self.config})')
         check_checkpoint(cfg, ctx.inputs['checkpoint'])
         prepare_launcher(cfg, ctx.launcher)
+        outputs = dict(metrics='metrics.json')
+        if self.save_predictions:
+            cfg.test_evaluator['output_dir'] = osp.join(ctx.stage_dir,
+                                                        'predictions')
+            outputs['predictions'] = 'predictions'
         cfg.load_from = ctx.inputs['checkpoint']
         cfg.experiment_name = f'{ctx.name}'
         runner = Runner.from_cfg(cfg)
@@ -76,4 +85,4 @@ class TestStage(BaseStage):
                               'w') as handle:
                 json.dump({k: float(v) for k, v in metrics.items()
                            if isinstance(v, numbers.Real)}, handle, indent=2)
-        return dict(metrics='metrics.json')
+        return outputs
