@@ -9,40 +9,10 @@ _base_ = [
 ]
 model = dict(
     data_preprocessor=dict(size=(512, 512)),
-    head=dict(num_classes=81))
-epochs_per_step = 2
-max_steps = 4
-max_epochs = epochs_per_step * max_steps
+    head=dict(num_classes={{_base_.num_classes}}))
 optim_wrapper = dict(optimizer=dict(lr=0.001))
-param_scheduler = [
-    dict(
-        type='CosineRestartLR',
-        periods=[epochs_per_step] * max_steps,
-        restart_weights=[1.0] * max_steps,
-        eta_min=0.0,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs, val_interval=epochs_per_step)
+train_cfg = dict(epochs_per_step=[2, 2, 2, 2], mining_threshold=0.8,
+                 val_interval=2)
 train_dataloader = dict(
-    dataset=dict(pipeline=[
-        dict(type='LoadCheckedImageFromFile'),
-        dict(type='EraseMinedRegions'),
-        dict(type='RandomResize', scale=(512, 512), ratio_range=(0.625, 1.25),
-             keep_ratio=True),
-        dict(type='RandomCrop', crop_size=(512, 512)),
-        dict(type='RandomFlip', prob=0.5),
-        dict(type='PhotoMetricDistortion'),
-        dict(type='PackWSSSInputs'),
-    ]))
-custom_hooks = [
-    dict(
-        type='AdversarialErasingHook',
-        epochs_per_step=epochs_per_step,
-        max_steps=max_steps,
-        mining_threshold=0.8,
-        stop_loss_ratio=0.9,
-        grid=64,
-        mining_batch_size=8)
-]
+    dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
 saliency = dict(type='U2NetpSaliency', model_path='data/weights/u2netp.onnx')

@@ -1,5 +1,5 @@
 # CPU-sized CAM classifier on MSRC-17 train (image labels only): ImageNet
-# MobileNetV2 (run tools/model_converters/mobilenetv2_tonylins.py first),
+# MobileNetV2 (the shared tonylins weights, converted at load time),
 # output stride 16, crop 256, batch 16, 12 epochs (~10 min on 2 cores).
 # AdamW rather than SGD: MobileNetV2's last (linear bottleneck) features are
 # small (std ~0.1), and SGD at usual rates barely moved the new classifier
@@ -10,7 +10,7 @@ _base_ = [
 ]
 model = dict(
     data_preprocessor=dict(size=(256, 256)),
-    head=dict(num_classes=17))
+    head=dict(num_classes={{_base_.num_classes}}))
 max_epochs = 12
 optim_wrapper = dict(
     optimizer=dict(_delete_=True, type='AdamW', lr=1e-4, weight_decay=1e-4),

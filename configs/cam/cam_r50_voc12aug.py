@@ -6,4 +6,4 @@ _base_ = [
 ]
 model = dict(
     data_preprocessor=dict(size=(512, 512)),
-    head=dict(num_classes=21))
+    head=dict(num_classes={{_base_.num_classes}}))

@@ -7,7 +7,7 @@ _base_ = [
 ]
 model = dict(
     data_preprocessor=dict(size=(96, 96)),
-    head=dict(num_classes=5))
+    head=dict(num_classes={{_base_.num_classes}}))
 max_epochs = 20
 optim_wrapper = dict(
     optimizer=dict(lr=0.1),

@@ -6,5 +6,5 @@ _base_ = [
 ]
 model = dict(
     data_preprocessor=dict(size=(512, 512)),
-    head=dict(num_classes=21))
+    head=dict(num_classes={{_base_.num_classes}}))
 optim_wrapper = dict(optimizer=dict(lr=0.001))

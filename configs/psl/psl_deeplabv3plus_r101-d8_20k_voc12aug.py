@@ -7,7 +7,9 @@ _base_ = [
     '../_base_/schedules/psl_sgd_step.py', '../_base_/default_runtime.py'
 ]
 crop_size = (512, 512)
-model = dict(data_preprocessor=dict(size=crop_size))
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
 train_dataloader = dict(
     batch_size=16,
     dataset=dict(pipeline=[

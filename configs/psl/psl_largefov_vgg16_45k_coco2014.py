@@ -8,7 +8,7 @@ _base_ = [
 ]
 model = dict(
     data_preprocessor=dict(size=(321, 321)),
-    decode_head=dict(seg_head=dict(num_classes=81)))
+    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
 max_iters = 45000
 param_scheduler = [
     dict(type='MultiStepLR', by_epoch=False, milestones=[15000, 30000],

@@ -5,5 +5,7 @@ _base_ = [
     '../_base_/datasets/voc12_aug_seg.py',
     '../_base_/schedules/psl_sgd_step.py', '../_base_/default_runtime.py'
 ]
-model = dict(data_preprocessor=dict(size=(321, 321)))
+model = dict(
+    data_preprocessor=dict(size=(321, 321)),
+    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
 log_processor = dict(by_epoch=False)

@@ -6,7 +6,9 @@ _base_ = [
     '../_base_/datasets/synthetic_seg.py', '../_base_/schedules/seg_epochs.py',
     '../_base_/default_runtime.py'
 ]
-model = dict(data_preprocessor=dict(size=(96, 96)))
+model = dict(
+    data_preprocessor=dict(size=(96, 96)),
+    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
 max_epochs = 12
 optim_wrapper = dict(
     type='OptimWrapper',

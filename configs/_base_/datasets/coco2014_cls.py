@@ -17,13 +17,27 @@ train_pipeline = [
     dict(type='PhotoMetricDistortion'),
     dict(type='PackWSSSInputs'),
 ]
+# adversarial erasing: mined regions painted out right after loading,
+# so every augmentation moves them with the image
+erasing_train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='EraseMinedRegions'),
+    dict(type='RandomResize', scale=(512, 512), ratio_range=(0.625, 1.25),
+         keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackWSSSInputs'),
+]
 test_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='PackWSSSInputs'),
 ]
+# segmentation val/test: MMSeg's own loaders by name, so MMSegInferencer
+# and mmseg.apis take the config as it is (WSSSIoUMetric checks the masks)
 eval_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='LoadCheckedAnnotations'),
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
     dict(type='PackWSSSInputs'),
 ]
 train_split = dict(

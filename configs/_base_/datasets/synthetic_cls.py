@@ -9,13 +9,23 @@ train_pipeline = [
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
 ]
+# adversarial erasing: mined regions painted out right after loading,
+# so every augmentation moves them with the image
+erasing_train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='EraseMinedRegions'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]
 test_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='PackWSSSInputs'),
 ]
+# segmentation val/test: MMSeg's own loaders by name, so MMSegInferencer
+# and mmseg.apis take the config as it is (WSSSIoUMetric checks the masks)
 eval_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='LoadCheckedAnnotations'),
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
     dict(type='PackWSSSInputs'),
 ]
 train_split = dict(

@@ -1,7 +1,7 @@
-# CPU-sized CAM classifier: ImageNet MobileNetV2 (mmseg backbone, converted
-# from the tonylins weights by tools/model_converters/mobilenetv2_tonylins.py),
-# output stride 16 (last two stages dilated instead of strided, as IRN's
-# ResNet-50; stride 8 costs 4x the CPU time), 1x1 classifier, GAP.
+# CPU-sized CAM classifier: ImageNet MobileNetV2 (mmseg backbone, the shared
+# tonylins weights converted at load time), output stride 16 (last two
+# stages dilated instead of strided, as IRN's ResNet-50; stride 8 costs 4x
+# the CPU time), 1x1 classifier, GAP.
 norm_mean = [123.675, 116.28, 103.53]
 norm_std = [58.395, 57.12, 57.375]
 data_preprocessor = dict(
@@ -18,13 +18,14 @@ model = dict(
         out_indices=(6, ),
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=True,
+        # the shared tonylins ImageNet file, converted when loaded
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='pretrained/mobilenetv2_imagenet_mmseg.pth')),
+            checkpoint='mobilenetv2_tonylins://../shared/weights/'
+            'mobilenetv2_imagenet_tonylins.pt')),
     head=dict(
         type='CAMHead',
         in_channels=320,
-        num_classes=21,
         dropout_ratio=0.1,
         loss_cls=dict(type='MultiLabelSoftMarginLoss')),
     test_cfg=dict(cam_scales=(1.0, 0.5, 1.5, 2.0), cam_flip=True))

@@ -23,6 +23,5 @@ model = dict(
     head=dict(
         type='CAMHead',
         in_channels=2048,
-        num_classes=21,
         loss_cls=dict(type='MultiLabelSoftMarginLoss')),
     test_cfg=dict(cam_scales=(1.0, 0.5, 1.5, 2.0), cam_flip=True))

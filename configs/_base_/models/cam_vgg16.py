@@ -18,7 +18,6 @@ model = dict(
     head=dict(
         type='CAMHead',
         in_channels=512,
-        num_classes=21,
         num_convs=2,
         conv_channels=1024,
         dropout_ratio=0.5,

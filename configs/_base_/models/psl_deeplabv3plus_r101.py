@@ -44,7 +44,6 @@ model = dict(
             c1_in_channels=256,
             c1_channels=48,
             dropout_ratio=0.1,
-            num_classes=21,
             norm_cfg=norm_cfg,
             align_corners=False,
             loss_decode=dict(

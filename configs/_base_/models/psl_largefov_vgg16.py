@@ -33,7 +33,6 @@ model = dict(
             channels=1024,
             dilation=12,
             dropout_ratio=0.5,
-            num_classes=21,
             align_corners=False,
             loss_decode=dict(
                 type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,

@@ -39,7 +39,6 @@ model = dict(
             num_convs=1,
             concat_input=False,
             dropout_ratio=0.1,
-            num_classes=5,
             norm_cfg=norm_cfg,
             align_corners=False,
             # mean over labelled pixels: saliency-guided masks leave many

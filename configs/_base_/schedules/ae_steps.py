@@ -1,24 +1,20 @@
-# Adversarial-erasing schedule: `max_steps` erasing steps of
-# `epochs_per_step` epochs each; the learning rate restarts (cosine) at every
-# step, since each step must learn new evidence from the erased images.
-epochs_per_step = 5
-max_steps = 4
-max_epochs = epochs_per_step * max_steps
+# Adversarial-erasing schedule: the AdversarialErasingLoop owns it.  A config
+# states its steps once (train_cfg.epochs_per_step); max_epochs is their sum
+# and the learning rate restarts (cosine) at every step, since each step
+# must learn new evidence from the erased images.  Mining, the stopping rule
+# and the export live in the loop too (mmwsss/engine/loops).
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.0)}))
-param_scheduler = [
-    dict(
-        type='CosineRestartLR',
-        periods=[epochs_per_step] * max_steps,
-        restart_weights=[1.0] * max_steps,
-        eta_min=0.0,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_interval=epochs_per_step)
+train_cfg = dict(
+    type='AdversarialErasingLoop',
+    epochs_per_step=[5, 5, 5, 5],
+    mining_threshold=0.8,
+    stop_loss_ratio=0.9,
+    grid=64,
+    mining_batch_size=8,
+    val_interval=5)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(

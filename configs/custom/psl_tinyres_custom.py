@@ -1,0 +1,42 @@
+# configs/psl/psl_tinyres_synthetic.py on a folder of tagged photos (small
+# images: resized to 96x96); validation: the branch's image mAP.
+_base_ = [
+    '../_base_/models/psl_tiny_resnet.py', '../_base_/datasets/custom_seg.py',
+    '../_base_/schedules/seg_epochs.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    data_preprocessor=dict(size=(96, 96)),
+    decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt
+max_epochs = 12
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4),
+    paramwise_cfg=dict(custom_keys={'decode_head': dict(lr_mult=1.0)}))
+param_scheduler = [
+    dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=True,
+         begin=0, end=max_epochs, convert_to_iter_based=True)
+]
+train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+seg_train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadCheckedAnnotations'),
+    dict(type='Resize', scale=(96, 96), keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]
+seg_test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(96, 96), keep_ratio=False),
+    dict(type='PackWSSSInputs'),
+]
+test_pipeline = seg_test_pipeline
+train_dataloader = dict(num_workers=0, persistent_workers=False,
+                        dataset=dict(pipeline=seg_train_pipeline))
+val_dataloader = dict(num_workers=0, persistent_workers=False,
+                      dataset=dict(pipeline=seg_test_pipeline))
+test_dataloader = val_dataloader
+cam_dataloader = dict(num_workers=0,
+                      dataset=dict(pipeline=seg_test_pipeline))
+val_evaluator = dict(type='ImageLabelMetric')
+test_evaluator = val_evaluator
+default_hooks = dict(logger=dict(interval=10))
