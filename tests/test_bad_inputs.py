@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmwsss.datasets.coco import _coco_palette
+from mmwsss.datasets import voc_palette as _coco_palette
 
 PALETTE = np.array(_coco_palette(256), np.uint8).reshape(-1).tolist()
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -113,7 +113,7 @@ def msrc_cfg(root, tmp_path, **kwargs):
 
 # ------------------------------------------------------------------- images
 def test_corrupt_image_load_image_checked(tmp_path):
-    from mmwsss.datasets.transforms import load_image_checked
+    from mmwsss.utils.io import read_image as load_image_checked
     path = write_bytes(str(tmp_path / 'corrupt.jpg'), garbage())
     with pytest.raises(ValueError) as info:
         load_image_checked(path)
@@ -121,7 +121,7 @@ def test_corrupt_image_load_image_checked(tmp_path):
 
 
 def test_truncated_jpeg_load_image_checked(tmp_path):
-    from mmwsss.datasets.transforms import load_image_checked
+    from mmwsss.utils.io import read_image as load_image_checked
     data = jpeg_bytes()
     good = write_bytes(str(tmp_path / 'good.jpg'), data)
     assert load_image_checked(good).shape == (64, 64, 3)
@@ -133,7 +133,7 @@ def test_truncated_jpeg_load_image_checked(tmp_path):
 
 
 def test_truncated_png_load_image_checked(tmp_path):
-    from mmwsss.datasets.transforms import load_image_checked
+    from mmwsss.utils.io import read_image as load_image_checked
     buf = io.BytesIO()
     Image.fromarray(np.random.default_rng(0).integers(
         0, 256, (32, 32, 3), dtype=np.uint8)).save(buf, format='PNG')
@@ -146,7 +146,7 @@ def test_truncated_png_load_image_checked(tmp_path):
 
 
 def test_empty_and_missing_image_load_image_checked(tmp_path):
-    from mmwsss.datasets.transforms import load_image_checked
+    from mmwsss.utils.io import read_image as load_image_checked
     empty = write_bytes(str(tmp_path / 'empty.jpg'), b'')
     with pytest.raises(ValueError) as info:
         load_image_checked(empty)
@@ -224,7 +224,7 @@ def test_mask_value_out_of_range(init_scope, tmp_path, bad_value):
 
 
 def test_rgb_and_corrupt_masks_name_the_file(init_scope, tmp_path):
-    from mmwsss.datasets import read_mask
+    from mmwsss.utils.io import read_mask
     rgb = str(tmp_path / 'rgb.png')
     Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(rgb)
     with pytest.raises(ValueError) as info:
@@ -458,8 +458,8 @@ def test_checkpoint_of_other_num_classes_is_refused(init_scope, tmp_path):
     from mmengine.config import Config
     from mmseg.registry import MODELS
 
-    from helpers import tiny_psl_model_cfg
     from mmwsss.apis import check_checkpoint
+    from helpers import tiny_psl_model_cfg
     path = str(tmp_path / 'five.pth')
     torch.save(dict(state_dict=MODELS.build(
         tiny_psl_model_cfg(num_classes=5)).state_dict()), path)

@@ -11,9 +11,9 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, MODELS
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import make_cams, parse_thresholds, score_cam_folder
-from mmwsss.apis import score_label_folder
-from mmwsss.evaluation import ConfusionMatrix
+from mmwsss.evaluation import (ConfusionMatrix, score_cam_folder,
+                               score_label_folder)
+from mmwsss.pseudo_labels import make_cams
 from mmwsss.utils.io import load_cam_file
 
 DEMO_CONFIG = osp.join(
@@ -72,13 +72,13 @@ def test_batching_does_not_change_cams(model, cam_dataset, tmp_path):
         assert np.allclose(a, b, atol=2e-3)
 
 
-def test_killed_run_resumes_and_matches_uninterrupted(model, cam_dataset,
-                                                     tmp_path, monkeypatch):
+def test_killed_run_resumes_and_matches_uninterrupted(
+        model, cam_dataset, tmp_path, monkeypatch):
     full = tmp_path / 'full'
     make_cams(model, cam_dataset, str(full), batch_size=4,
               show_progress=False)
 
-    import mmwsss.apis.cam_generation as generation
+    import mmwsss.pseudo_labels.cams as generation
     real_save = generation.save_cam_file
     calls = {'n': 0}
 
@@ -118,8 +118,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 
 def test_cam_scoring_on_oracle_cams_is_perfect(cam_dataset, tmp_path):
     """CAMs equal to the GT masks score 100 mIoU at any threshold in (0,1)."""
-    from mmwsss.datasets import read_mask
-    from mmwsss.utils.io import save_cam_file
+    from mmwsss.utils.io import read_mask, save_cam_file
     for index in range(len(cam_dataset)):
         info = cam_dataset.get_data_info(index)
         gt = read_mask(info['seg_map_path'])
@@ -130,7 +129,7 @@ def test_cam_scoring_on_oracle_cams_is_perfect(cam_dataset, tmp_path):
         save_cam_file(str(tmp_path / f'{stem}.npz'), cams,
                       info['img_labels'])
     results = score_cam_folder(cam_dataset, str(tmp_path),
-                               parse_thresholds('0.2:0.8:0.2'))
+                               np.array([0.2, 0.4, 0.6, 0.8]))
     assert len(results['sweep']) == 4
     assert results['best']['mIoU'] == pytest.approx(100.0)
     assert results['best']['recall'] == pytest.approx(100.0)
@@ -140,7 +139,7 @@ def test_label_scoring_counts_ignored_pixels_against_recall(cam_dataset,
                                                             tmp_path):
     from PIL import Image
 
-    from mmwsss.datasets import read_mask
+    from mmwsss.utils.io import read_mask
     for index in range(len(cam_dataset)):
         info = cam_dataset.get_data_info(index)
         gt = read_mask(info['seg_map_path']).astype(np.uint8)
@@ -173,12 +172,16 @@ def test_confusion_matrix_known_values():
         matrix.update(np.array([[5]]), np.array([[0]]), 'bad.png')
 
 
-def test_image_label_metric_ap():
-    from mmwsss.evaluation import average_precision, multilabel_scores
-    assert average_precision(np.array([0.9, 0.8, 0.1]),
-                             np.array([1, 0, 1])) == pytest.approx(
-                                 (1 + 2 / 3) / 2)
+def test_image_label_metric_ap_skips_classes_without_positives():
+    from mmwsss.evaluation import multilabel_scores
+
+    # class 0: positives ranked 1st and 3rd -> AP (1 + 2/3) / 2; class 1
+    # has no positive image: left out of the mean instead of counting 0
+    scores = multilabel_scores(np.array([[0.9, 0.2], [0.8, 0.1], [0.1, 0.3]]),
+                               np.array([[1, 0], [0, 0], [1, 0]]))
+    assert scores['mAP'] == pytest.approx(100 * (1 + 2 / 3) / 2)
     perfect = multilabel_scores(
         np.array([[0.9, 0.1], [0.2, 0.7]]), np.array([[1, 0], [0, 1]]))
     assert perfect['mAP'] == pytest.approx(100.0)
     assert perfect['F1_micro'] == pytest.approx(100.0)
+    assert perfect['F1_macro'] == pytest.approx(100.0)

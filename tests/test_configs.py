@@ -3,6 +3,7 @@ are not on this machine) builds its datasets on tiny fixtures in the same
 on-disk format and runs a training step."""
 import glob
 import json
+import os
 import os.path as osp
 
 import numpy as np
@@ -11,11 +12,11 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS, MODELS
 from PIL import Image
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import dataset_num_classes, model_num_classes
+from mmwsss.apis import dataset_num_classes, model_num_classes, prepare_config
+from mmwsss.registry import DATASETS, MODELS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
@@ -34,15 +35,34 @@ def _no_pretrained(node):
     return node
 
 
+def _own_data_folder(cfg, root):
+    """Own-data configs take their classes from DATA/labels.txt: give them
+    a folder with two tags (3 classes with background)."""
+    os.makedirs(osp.join(root, 'images'), exist_ok=True)
+    with open(osp.join(root, 'labels.txt'), 'w') as handle:
+        handle.write('a cat\nb dog cat\n')
+    for stem in 'ab':
+        Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(
+            osp.join(root, 'images', f'{stem}.jpg'))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
+                'cam_dataloader'):
+        cfg[key].dataset.data_root = str(root)
+
+
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
-def test_config_loads_and_builds(path):
+def test_config_loads_and_builds(path, tmp_path):
     cfg = Config.fromfile(path)
     if cfg.get('stages'):
         _check_pipeline(cfg, path)
         return
     assert cfg.default_scope == 'mmseg'
     assert 'mmwsss' in cfg.custom_imports['imports']
+    if cfg.train_dataloader.dataset.type == 'ImageLabelFolderDataset':
+        assert model_num_classes(cfg.model) is None  # from labels.txt
+        _own_data_folder(cfg, tmp_path)
+        prepare_config(cfg, path)
+        assert model_num_classes(cfg.model) == 3
     n_model = model_num_classes(cfg.model)
     for key in ('train_dataloader', 'val_dataloader', 'cam_dataloader'):
         assert dataset_num_classes(cfg[key].dataset) == n_model, key
@@ -54,17 +74,21 @@ def test_config_loads_and_builds(path):
 def _check_pipeline(cfg, path):
     """A multi-stage config: every stage builds, every stage config exists
     (each is also tested on its own above), inputs name earlier stages."""
-    from mmwsss.stages import build_stages
-    stages = build_stages(cfg.stages)
-    names = [info['name'] for info, _ in stages]
-    assert len(names) == len(set(names))
-    for (info, stage), spec in zip(stages, cfg.stages):
-        if isinstance(stage.config, str):
-            assert osp.isfile(osp.join(osp.dirname(path), stage.config))
+    from mmwsss.stages import ordered_specs
+    from mmwsss.stages.pipeline import build_stage, pipeline_variables
+    specs = ordered_specs(cfg.stages)
+    names = [name for name, _ in specs]
+    variables = pipeline_variables(cfg)
+    for name, spec in specs:
+        stage = build_stage(name, spec)
+        config = stage.config.format(**variables)
+        assert osp.isfile(osp.join(osp.dirname(path), config)), (name,
+                                                                 config)
         for source in stage.inputs.values():
             producer = source.split('.')[0]
-            assert names.index(producer) < names.index(info['name'])
-    trains = [s for (i, s) in stages if i['type'] == 'TrainStage']
+            if producer in names:
+                assert names.index(producer) < names.index(name)
+    trains = [n for n, s in specs if s['type'] == 'TrainStage']
     assert len(trains) >= 3  # classifier, PSL, PSL++
 
 
@@ -135,6 +159,7 @@ def test_dataset_configs_on_tiny_fixtures(config, maker, tmp_path):
         assert len(datasets[key]) == 2
     train = datasets['train_dataloader']
     labels = [train.get_data_info(i)['img_labels'] for i in range(2)]
+    _attach_empty_erasing_masks(train, labels)
     if 'coco' in config:
         assert labels == [[17], []]  # dog = 17th COCO class; 2nd: no objects
     else:
@@ -148,6 +173,16 @@ def test_dataset_configs_on_tiny_fixtures(config, maker, tmp_path):
     data = model.data_preprocessor(batch, True)
     losses = model.loss(data['inputs'], data['data_samples'])
     assert torch.isfinite(losses['loss_cls'])
+
+
+def _attach_empty_erasing_masks(dataset, labels):
+    """What AdversarialErasingLoop does before its first step."""
+    from mmwsss.datasets import ErasingMaskStore
+    from mmwsss.datasets.transforms import EraseMinedRegions
+    store = ErasingMaskStore(labels, grid=8, max_steps=1)
+    for transform in dataset.pipeline.transforms:
+        if isinstance(transform, EraseMinedRegions):
+            transform.store = store
 
 
 def _pseudo_masks(root, split_dir):

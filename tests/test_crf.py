@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from mmwsss.crf import (CRF_PRESETS, crf_map, dense_crf_postprocess,
-                        get_crf_params, refine_label_map, refine_labels,
-                        refine_probs)
+from mmwsss.crf import (CRF_PRESETS, dense_crf_postprocess, get_crf_params,
+                        refine_label_map, refine_labels, refine_probs)
+from mmwsss.utils.per_image import worker_pool
 
 H, W, EDGE = 64, 96, 48  # the colour edge is at column EDGE
 
@@ -164,12 +164,15 @@ def test_missing_pydensecrf_says_how_to_install(monkeypatch):
 
 
 # ------------------------------------------------------------ workers
-def test_crf_map_is_deterministic_across_workers():
+def test_crf_in_worker_processes_is_deterministic_and_ordered():
     img, truth = two_halves(noise=10.0)
     tasks = [(img, noisy_probs(truth, seed=seed), 'psa', 3)
              for seed in range(6)]
-    serial = crf_map(refine_probs, tasks, num_workers=1)
-    parallel = crf_map(refine_probs, tasks, num_workers=2)
+    with worker_pool(1) as serial_map:
+        serial = serial_map(refine_probs, tasks)
+    with worker_pool(2) as parallel_map:
+        parallel = parallel_map(refine_probs, tasks[:3])
+        parallel += parallel_map(refine_probs, tasks[3:])  # same pool
     assert len(parallel) == len(tasks)
     for one, other in zip(serial, parallel):
         np.testing.assert_array_equal(one, other)

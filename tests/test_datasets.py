@@ -11,7 +11,7 @@ from PIL import Image
 
 from mmwsss.datasets import (COCO_CLASSES, MSRC17_CLASSES, SYNTHETIC_CLASSES,
                              VOC_CLASSES, generate_synthetic_dataset)
-from mmwsss.datasets.coco import _coco_palette
+from mmwsss.datasets import voc_palette as _coco_palette
 
 PALETTE = np.array(_coco_palette(256), np.uint8).reshape(-1).tolist()
 
@@ -543,3 +543,94 @@ def test_image_label_folder_unknown_class(init_scope, tmp_path):
     message = str(info.value)
     assert f'{path}:3' in message
     assert 'zebra' in message.replace(path, '')
+
+
+def test_image_label_folder_classes_come_from_the_labels_file(
+        init_scope, tmp_path):
+    root = make_folder(str(tmp_path / 'mine'))
+    cfg = folder_cfg(root, tmp_path / 'cache')
+    del cfg['metainfo']
+    dataset = build(cfg)
+    assert dataset.metainfo['classes'] == ('background', 'cat', 'dog',
+                                           'teddy_bear')
+    assert dataset.metainfo['palette'][0] == [0, 0, 0]
+    assert dataset.get_data_info(2)['img_labels'] == [2, 3]
+
+
+def test_image_label_folder_duplicate_image_names_both_lines(
+        init_scope, tmp_path):
+    root = make_folder(str(tmp_path / 'mine'),
+                       text='img1 cat\nimg2\nimg1 dog\n')
+    with pytest.raises(ValueError, match=r"labels.txt: image 'img1' is "
+                       r'listed twice \(lines 1 and 3\)'):
+        build(folder_cfg(root, tmp_path / 'cache'))
+
+
+def test_custom_dataset_with_pseudo_masks_never_opens_ground_truth(
+        init_scope, tmp_path, monkeypatch):
+    """The own-data dataset goes through the one data-list path: with
+    pseudo_seg_map_path every image trains on its pseudo mask, even when a
+    ground-truth folder is configured for evaluation, and no ground-truth
+    mask is opened, by the data list or by the pipeline."""
+    import mmwsss.datasets.transforms.loading as loading
+    import mmwsss.utils.io as io
+    root = make_folder(str(tmp_path / 'mine'))
+    os.makedirs(osp.join(root, 'gt'))
+    for stem in ('img1', 'img2', 'img3', 'img4'):
+        write_mask(osp.join(root, 'gt', stem + '.png'),
+                   np.full((32, 32), 2, np.uint8))
+        write_mask(osp.join(root, 'pseudo', stem + '.png'),
+                   np.full((32, 32), 1, np.uint8))
+    opened = []
+    real = io.read_mask
+
+    def spy(path):
+        opened.append(path)
+        return real(path)
+
+    monkeypatch.setattr(loading, 'read_mask', spy)
+    dataset = build(folder_cfg(
+        root, tmp_path / 'cache',
+        data_prefix=dict(img_path='images', seg_map_path='gt'),
+        pseudo_seg_map_path='pseudo',
+        pipeline=[dict(type='LoadCheckedImageFromFile'),
+                  dict(type='LoadCheckedAnnotations'),
+                  dict(type='PackWSSSInputs')]))
+    for index in range(len(dataset)):
+        sample = dataset[index]
+        assert (sample['data_samples'].gt_sem_seg.data == 1).all()
+    assert opened and all('/pseudo/' in p for p in opened), opened
+    # ... and a pseudo mask with a value past the classes names its file
+    write_mask(osp.join(root, 'pseudo', 'img1.png'),
+               np.full((32, 32), 9, np.uint8))
+    with pytest.raises(ValueError, match=r'pseudo/img1.png: mask values '
+                       r'\[9\]'):
+        dataset[0]
+
+
+def test_subclasses_cannot_skip_the_data_list_path():
+    from mmwsss.datasets import ImageLabelSegDataset
+    with pytest.raises(TypeError, match='overrides load_data_list'):
+        class Shortcut(ImageLabelSegDataset):
+            def load_data_list(self):
+                return []
+
+
+def test_image_label_folder_holds_back_a_val_split(init_scope, tmp_path):
+    text = ''.join(f'img{i} cat\n' for i in range(1, 5)) + \
+        ''.join(f'x{i} dog\n' for i in range(20))
+    root = str(tmp_path / 'mine')
+    for i in range(20):
+        write_image(osp.join(root, 'images', f'x{i}.jpg'), seed=i)
+    make_folder(root, text=text)
+    stems = {}
+    for split in ('all', 'train', 'val'):
+        dataset = build(folder_cfg(root, tmp_path / 'cache', split=split))
+        stems[split] = [osp.basename(dataset.get_data_info(i)['img_path'])
+                        for i in range(len(dataset))]
+    assert len(stems['all']) == 24
+    assert stems['val'] == ['x5.jpg', 'x15.jpg']  # the 10th and 20th lines
+    assert sorted(stems['train'] + stems['val']) == sorted(stems['all'])
+    few = make_folder(str(tmp_path / 'few'))
+    val = build(folder_cfg(few, tmp_path / 'cache', split='val'))
+    assert len(val) == 1  # fewer than 10 images: the last is held back

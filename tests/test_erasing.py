@@ -1,10 +1,8 @@
-"""Adversarial erasing: mask storage, the erasing transform, the hook
+"""Adversarial erasing: mask storage, the erasing transform, the loop
 (mining, export, checkpoint/resume) and the synthetic AE config."""
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,9 +10,10 @@ import torch
 from mmengine.registry import init_default_scope
 
 import mmwsss  # noqa: F401
-from helpers import tiny_synthetic_options
-from mmwsss.engine.erasing_masks import ErasingMaskStore, pack, unpack
+from mmwsss.datasets.erasing_masks import ErasingMaskStore, pack, unpack
 from mmwsss.utils.io import load_regions_file
+from conftest import run_tool
+from helpers import DATALOADERS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 AE_CONFIG = osp.join(REPO, 'configs', 'ae', 'ae_tinyres_synthetic.py')
@@ -70,110 +69,113 @@ def test_erase_transform_follows_geometric_augmentation():
                                       img_shape=(8, 8)))
     assert (out['img'][:, -2:] == (10, 20, 30)).all()  # moved right
     assert (out['img'][:, :-2] == 200).all()
-    # without a store the transform changes nothing
+    # without the loop's masks the transform refuses to run, naming the
+    # image: erasing that silently does nothing is a wrong experiment
     plain = TRANSFORMS.build(dict(type='EraseMinedRegions'))
-    assert plain(dict(img=img, sample_idx=0))['img'] is img
+    with pytest.raises(RuntimeError, match='a.jpg.*AdversarialErasingLoop'):
+        plain(dict(img=img, sample_idx=0, img_path='a.jpg'))
 
 
-def run_train(*args):
-    result = subprocess.run(
-        [sys.executable, 'tools/train.py', AE_CONFIG, *args], cwd=REPO,
-        capture_output=True, text=True, timeout=900)
-    return result
+def _plain_options(pipeline_run):
+    """The pipeline's per-stage options as options of the AE config."""
+    return [o.replace('common_cfg_options.', '')
+            for o in pipeline_run.options if o.startswith('common_')]
 
 
-def short_schedule():
-    return ['train_cfg.max_epochs=3', 'train_cfg.val_interval=3',
-            'custom_hooks.0.epochs_per_step=[1,1,1]',
-            'custom_hooks.0.stop_loss_ratio=None',
-            'param_scheduler.0.periods=[1,1,1]']
+def _resume(pipeline_run, work, *extra):
+    """tools/train.py on the AE config, resuming from the pipeline
+    classifier's second-to-last epoch (its last step's mining included)."""
+    checkpoint = pipeline_run.work_dir / 'classifier' / 'epoch_35.pth'
+    return run_tool('tools/train.py', AE_CONFIG, '--work-dir', str(work),
+                    '--cfg-options', 'resume=True',
+                    f'load_from={checkpoint}',
+                    *_plain_options(pipeline_run), *extra, check=False)
 
 
-@pytest.fixture(scope='module')
-def short_run(tmp_path_factory, synthetic_root):
-    work = tmp_path_factory.mktemp('ae')
-    result = run_train('--work-dir', str(work), '--cfg-options',
-                       *short_schedule(),
-                       *tiny_synthetic_options(synthetic_root))
-    assert result.returncode == 0, result.stderr[-3000:]
-    return work
-
-
-def test_hook_exports_regions_losses_and_checkpoint_state(short_run):
-    regions_dir = short_run / 'erasing' / 'regions'
+@pytest.mark.subprocess
+def test_loop_exports_regions_losses_and_checkpoint_state(pipeline_run):
+    classifier = pipeline_run.work_dir / 'classifier'
+    regions_dir = classifier / 'erasing' / 'regions'
     files = sorted(os.listdir(regions_dir))
-    assert len(files) == 24
-    summary = json.load(open(short_run / 'erasing' / 'erasing.json'))
-    assert summary['steps_done'] == 3
+    assert len(files) == pipeline_run.num_train
+    summary = json.load(open(classifier / 'erasing' / 'erasing.json'))
+    assert summary['steps_done'] == 3 and not summary['stopped_early']
     assert len(summary['iteration_losses']) == 3
     data = load_regions_file(str(regions_dir / files[0]))
     assert data['regions'].shape[:2] == (3, len(data['labels']))
-    ckpt = torch.load(short_run / 'epoch_2.pth', weights_only=False)
-    state = ckpt['adversarial_erasing']
-    assert state['steps_done'] == 2
+    state = torch.load(classifier / 'epoch_36.pth',
+                       weights_only=False)['adversarial_erasing']
+    assert state['steps_mined'] == 3
     cumulative = state['masks']['cumulative']
-    assert cumulative.shape[0] == 24 and cumulative.any()
-    assert os.listdir(short_run / 'erasing' / 'step_cams')
+    assert cumulative.shape[0] == pipeline_run.num_train and cumulative.any()
+    step_cams = os.listdir(classifier / 'erasing' / 'step_cams')
+    assert len(step_cams) == 4  # num_vis_images
+    with np.load(classifier / 'erasing' / 'step_cams' / step_cams[0]) as cams:
+        assert len(cams['cams']) == 3
 
 
-def test_resume_mid_run_continues_with_the_same_masks(short_run,
-                                                      synthetic_root,
+@pytest.mark.subprocess
+def test_resume_mid_run_repeats_the_uninterrupted_run(pipeline_run,
                                                       tmp_path):
-    """Resuming from epoch 2's checkpoint (inside the run) restores its
-    masks; the resumed run's final masks extend them."""
+    """Resuming from epoch 35 (inside the last erasing step) restores its
+    masks, losses and random states: the run ends with the uninterrupted
+    run's masks and weights, and the pictures keep every step."""
     work = tmp_path / 'resumed'
-    work.mkdir()
-    ckpt = torch.load(short_run / 'epoch_2.pth', weights_only=False)
-    before = ckpt['adversarial_erasing']['masks']['cumulative']
-    result = run_train('--work-dir', str(work), '--cfg-options',
-                       f'resume=True', f'load_from={short_run}/epoch_2.pth',
-                       *short_schedule(),
-                       *tiny_synthetic_options(synthetic_root))
+    result = _resume(pipeline_run, work)
     assert result.returncode == 0, result.stderr[-3000:]
-    final = torch.load(work / 'epoch_3.pth', weights_only=False)
-    after = final['adversarial_erasing']['masks']['cumulative']
-    assert final['adversarial_erasing']['steps_done'] == 3
-    # cumulative masks only grow: every bit set before is still set
-    assert torch.equal(after & before, before)
+    final = torch.load(work / 'epoch_36.pth', weights_only=False)
+    reference = torch.load(pipeline_run.work_dir / 'classifier' /
+                           'epoch_36.pth', weights_only=False)
+    ours, theirs = (final['adversarial_erasing'],
+                    reference['adversarial_erasing'])
+    assert ours['steps_mined'] == theirs['steps_mined'] == 3
+    for key in ('cumulative', 'regions'):
+        assert torch.equal(ours['masks'][key], theirs['masks'][key]), key
+    for key, value in reference['state_dict'].items():
+        assert torch.equal(final['state_dict'][key], value), key
+    for name in os.listdir(work / 'erasing' / 'step_cams'):
+        with np.load(work / 'erasing' / 'step_cams' / name) as data:
+            assert len(data['cams']) == 3, name
 
 
-def test_checkpoint_of_other_dataset_size_is_rejected(short_run,
+@pytest.mark.subprocess
+def test_checkpoint_of_other_dataset_size_is_rejected(pipeline_run,
                                                       synthetic_root,
                                                       tmp_path):
-    opts = [o.replace('num_train=24', 'num_train=20')
-            for o in tiny_synthetic_options(synthetic_root + '_20')]
-    result = run_train('--work-dir', str(tmp_path), '--cfg-options',
-                       'resume=True', f'load_from={short_run}/epoch_2.pth',
-                       *short_schedule(), *opts)
+    other = str(tmp_path / 'twenty')
+    result = _resume(pipeline_run, tmp_path / 'work',
+                     *[f'{k}.dataset.{a}={v}' for k in DATALOADERS
+                       for a, v in (('data_root', other), ('num_train', 20),
+                                    ('num_val', 4))])
     assert result.returncode != 0
-    assert 'dataset of 24 images' in result.stderr
+    assert f'dataset of {pipeline_run.num_train} images' in result.stderr
 
 
+@pytest.mark.subprocess
 def test_synthetic_ae_config_fused_regions_cover_more_than_step_one(
         tmp_path):
-    """The CI run of the synthetic AE config: the union of the erasing
-    steps' regions covers more of the objects than step 1 alone."""
-    from mmwsss.apis.pseudo_label_generation import fuse_regions
-    from mmwsss.datasets import read_mask
+    """The synthetic AE config on the demo's full data (the regime it was
+    made for: objects carry a class mark that plain CAMs fire on): the
+    union of the erasing steps' regions covers more of the objects than
+    step 1 alone."""
+    from mmwsss.pseudo_labels.masks import fuse_regions
+    from mmwsss.utils.io import read_mask
     data_root = str(tmp_path / 'synthetic')
     work = tmp_path / 'work'
-    result = run_train('--work-dir', str(work), '--cfg-options',
-                       *[f'{k}.dataset.data_root={data_root}'
-                         for k in ('train_dataloader', 'val_dataloader',
-                                   'test_dataloader', 'cam_dataloader')])
-    assert result.returncode == 0, result.stderr[-3000:]
+    run_tool('tools/train.py', AE_CONFIG, '--work-dir', str(work),
+             '--cfg-options', *[f'{k}.dataset.data_root={data_root}'
+                                for k in DATALOADERS])
     summary = json.load(open(work / 'erasing' / 'erasing.json'))
     assert summary['steps_done'] >= 2, summary['step_losses']
     covered = {1: 0, summary['steps_done']: 0}
-    object_pixels = 0
     regions_dir = work / 'erasing' / 'regions'
     for name in os.listdir(regions_dir):
         gt = read_mask(osp.join(data_root, 'SegmentationClass',
                                 name.replace('.npz', '.png')))
         regions = load_regions_file(str(regions_dir / name))['regions']
-        object_pixels += int(((gt > 0) & (gt < 255)).sum())
+        objects = (gt > 0) & (gt < 255)
         for steps in covered:
             fused = fuse_regions(regions, steps, gt.shape).any(0)
-            covered[steps] += int((fused & (gt > 0) & (gt < 255)).sum())
+            covered[steps] += int((fused & objects).sum())
     first, fused = covered[1], covered[summary['steps_done']]
-    assert fused > 1.2 * first, (first, fused, object_pixels)
+    assert fused > 1.2 * first, (first, fused)

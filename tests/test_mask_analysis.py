@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from mmwsss.evaluation import ConfusionMatrix
 from mmwsss.evaluation.mask_analysis import analyze_confusion, error_table
@@ -51,7 +52,7 @@ def test_errors_split_into_false_background_foreground_and_wrong_class():
 
 
 def test_error_table_lists_every_class_and_the_totals():
-    from mmwsss.apis.pseudo_label_scoring import with_error_split
+    from mmwsss.evaluation import with_error_split
     matrix = _confusion()
     names = ['background', 'cat', 'dog']
     scores = with_error_split(
@@ -64,6 +65,7 @@ def test_error_table_lists_every_class_and_the_totals():
     assert '40.0' in lines[-1] and 'share of all errors' in lines[-1]
 
 
+@pytest.mark.subprocess
 def test_analyze_masks_tool_writes_table_json_and_png(synthetic_root,
                                                       tmp_path):
     """Masks equal to the ground truth except one image all background:
@@ -76,8 +78,7 @@ def test_analyze_masks_tool_writes_table_json_and_png(synthetic_root,
     masks.mkdir()
     for img_id in ids:
         shutil.copy(osp.join(gt_dir, img_id + '.png'), masks)
-    from mmwsss.apis.pseudo_label_generation import write_label_png
-    from mmwsss.datasets import read_mask
+    from mmwsss.utils.io import read_mask, write_label_png
     victim = next(i for i in ids
                   if read_mask(osp.join(gt_dir, i + '.png')).max() > 0)
     write_label_png(str(masks / f'{victim}.png'),
@@ -97,4 +98,3 @@ def test_analyze_masks_tool_writes_table_json_and_png(synthetic_root,
     assert 0 < scores['mIoU'] < 100
     assert 'false bg' in open(f'{out}.md').read()
     assert open(f'{out}.png', 'rb').read(4) == b'\x89PNG'
-

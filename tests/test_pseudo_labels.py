@@ -12,11 +12,9 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
 import mmwsss  # noqa: F401
-from mmwsss.apis import save_saliency_map
-from mmwsss.apis.pseudo_label_generation import (compose_pseudo_label,
-                                                 make_pseudo_labels)
-from mmwsss.datasets import read_mask
-from mmwsss.utils.io import save_cam_file, save_regions_file
+from mmwsss.pseudo_labels.masks import compose_pseudo_label, make_pseudo_labels
+from mmwsss.utils.io import read_mask, save_cam_file, save_regions_file
+from mmwsss.utils.io import write_grey_map as save_saliency_map
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -78,12 +76,15 @@ def test_ae_saliency_with_cams_adds_cam_claims_and_picks_by_cam():
     regions = np.zeros((1, 2, 2, 2), bool)
     regions[0, 0, 0, 0] = True  # class 2 mined at the top-left only
     cams = np.stack([np.full((2, 2), 0.05), np.full((2, 2), 0.05)])
-    cams[1, 1, 1] = 0.7  # class 4's CAM claims the bottom-right
+    cams[1, 1, 1] = 0.7  # class 4's CAM claims the bottom-right ...
+    cams[1, 0, 1] = 0.7  # ... and a non-salient pixel no region covers
     saliency = np.ones((2, 2), np.float32)
     saliency[0, 1] = 0.0
     out = compose_pseudo_label('ae_saliency', (2, 2), [2, 4], cams=cams,
                                regions=regions, saliency=saliency,
                                fuse_steps=1, saliency_threshold=0.5)
+    # the CAM adds objects where saliency agrees; only mined regions (not
+    # a CAM alone) keep a non-salient pixel from being background
     assert out.tolist() == [[2, 0], [255, 4]]
 
 
@@ -130,7 +131,7 @@ def test_writer_is_resumable_and_deterministic(inputs, tmp_path,
                   fuse_steps=1, show_progress=False)
     full = tmp_path / 'full'
     make_pseudo_labels(dataset, str(full), **kwargs)
-    import mmwsss.apis.pseudo_label_generation as generation
+    import mmwsss.pseudo_labels.masks as generation
     real = generation.write_label_png
     calls = {'n': 0}
 
@@ -206,6 +207,7 @@ def test_mode_inputs_are_checked(inputs, tmp_path):
                            cam_dir=str(tmp_path / 'nowhere'))
 
 
+@pytest.mark.subprocess
 def test_tool_runs_and_scores(inputs, synthetic_root, tmp_path):
     _, dirs = inputs
     config = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')

@@ -20,6 +20,7 @@ def _sample(labels, mask, img_shape=None, img_path=''):
 
 def test_online_masks_reweight_by_class_probs_and_labels():
     from mmwsss.models.heads import allowed_class_mask, online_pseudo_masks
+
     # 3 classes; pixel 0 favours class 1, pixel 1 favours class 2 (absent)
     logits = torch.tensor([[[[0.0, 0.0]], [[2.0, 0.0]], [[0.0, 3.0]]]])
     allowed = allowed_class_mask([[1]], 3)
@@ -92,14 +93,32 @@ def test_online_masks_start_part_way_through_training(psl_model):
         MODELS.build(cfg)
 
 
-def test_online_masks_ignore_padding(psl_model):
+def test_online_masks_ignore_padding_at_either_resolution(psl_model):
     head = psl_model.decode_head
     logits = torch.randn(1, 4, 8, 8)
     sample = _sample([1], np.zeros((32, 32), np.int64), img_shape=(20, 24))
+    # at the logits' resolution (the default): cells whose centre lies in
+    # the padding (4-pixel cells: rows from 20, columns from 24) ignored
     online = head._online_samples(logits, torch.ones(1, 3), [sample], [[1]])
     mask = online[0].gt_sem_seg.data[0]
+    assert mask.shape == (8, 8)
+    assert (mask[5:] == 255).all() and (mask[:, 6:] == 255).all()
+    assert set(mask[:5, :6].unique().tolist()) <= {0, 1}
+    # at the pseudo masks' resolution
+    head.online_at_logits = False
+    online = head._online_samples(logits, torch.ones(1, 3), [sample], [[1]])
+    mask = online[0].gt_sem_seg.data[0]
+    assert mask.shape == (32, 32)
     assert (mask[20:] == 255).all() and (mask[:, 24:] == 255).all()
     assert set(mask[:20, :24].unique().tolist()) <= {0, 1}
+    # the same classes either way, where both are labelled
+    coarse = head._online_samples(logits, torch.ones(1, 3), [sample],
+                                  [[1]])[0].gt_sem_seg.data[0]
+    head.online_at_logits = True
+    fine = head._online_samples(logits, torch.ones(1, 3), [sample],
+                                [[1]])[0].gt_sem_seg.data[0]
+    centres = coarse[2::4, 2::4][:5, :6]
+    assert (centres == fine[:5, :6]).float().mean() > 0.9
 
 
 def test_psl_predict_switches_suppression(psl_model):
@@ -149,7 +168,7 @@ def test_segmentor_crf_postprocess_uses_image(psl_model, tmp_path):
 
 
 def test_label_probabilities_keep_labelled_classes():
-    from mmwsss.apis.psl_plus_labels import label_probabilities
+    from mmwsss.pseudo_labels.psl_plus import label_probabilities
     logits = torch.randn(5, 6, 6)
     ids, probs = label_probabilities(logits, torch.rand(4), [2, 4])
     assert ids.tolist() == [0, 2, 4]
@@ -161,8 +180,8 @@ def test_psl_plus_labels_are_deterministic_and_restricted(
         init_scope, synthetic_root, tmp_path):
     from mmseg.registry import DATASETS, MODELS
 
-    from mmwsss.apis.psl_plus_labels import make_psl_plus_labels
-    from mmwsss.datasets.image_label_dataset import read_mask
+    from mmwsss.pseudo_labels.psl_plus import make_psl_plus_labels
+    from mmwsss.utils.io import read_mask
     torch.manual_seed(0)
     model = MODELS.build(tiny_psl_model_cfg(num_classes=5)).eval()
     dataset = DATASETS.build(dict(

@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import SHARED_MISSING
-from mmwsss.apis import saliency_generation
-from mmwsss.apis.saliency_generation import (load_saliency_map,
-                                             make_saliency_maps)
-from mmwsss.datasets.image_label_dataset import read_mask
-from mmwsss.datasets.transforms.loading import load_image_checked
+import mmwsss.pseudo_labels.saliency_maps as saliency_generation
+import mmwsss.utils.per_image as per_image
+from mmwsss.pseudo_labels import make_saliency_maps
 from mmwsss.saliency import (FolderSaliency, SpectralResidualSaliency,
                              U2NetpSaliency, build_saliency, u2net)
 from mmwsss.utils.io import atomic_write
+from mmwsss.utils.io import read_grey_map as load_saliency_map
+from mmwsss.utils.io import read_image as load_image_checked
+from mmwsss.utils.io import read_mask
+from conftest import SHARED_MISSING
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
@@ -232,7 +233,7 @@ def test_make_saliency_maps_writes_and_skips(dataset, tmp_path):
 
 
 def test_make_saliency_maps_shards_by_rank(dataset, tmp_path, monkeypatch):
-    monkeypatch.setattr(saliency_generation, 'get_dist_info', lambda: (1, 2))
+    monkeypatch.setattr(per_image, 'get_dist_info', lambda: (1, 2))
     out = str(tmp_path / 'sal')
     stats = make_saliency_maps(SpectralResidualSaliency(), dataset, out,
                                show_progress=False)
@@ -248,7 +249,7 @@ def test_interrupted_run_resumes_identically(dataset, tmp_path, monkeypatch):
     make_saliency_maps(backend, dataset, reference, show_progress=False)
 
     out = str(tmp_path / 'resumed')
-    real_save = saliency_generation.save_saliency_map
+    real_save = saliency_generation.write_grey_map
     calls = []
 
     def save_then_die(path, saliency):
@@ -259,13 +260,13 @@ def test_interrupted_run_resumes_identically(dataset, tmp_path, monkeypatch):
                 raise KeyboardInterrupt
         real_save(path, saliency)
 
-    monkeypatch.setattr(saliency_generation, 'save_saliency_map',
+    monkeypatch.setattr(saliency_generation, 'write_grey_map',
                         save_then_die)
     with pytest.raises(KeyboardInterrupt):
         make_saliency_maps(backend, dataset, out, batch_size=4,
                            show_progress=False)
     assert len(os.listdir(out)) == 9
-    monkeypatch.setattr(saliency_generation, 'save_saliency_map', real_save)
+    monkeypatch.setattr(saliency_generation, 'write_grey_map', real_save)
     stats = make_saliency_maps(backend, dataset, out, batch_size=4,
                                show_progress=False)
     assert stats == dict(total=24, done_before=9, written=15)
@@ -273,6 +274,7 @@ def test_interrupted_run_resumes_identically(dataset, tmp_path, monkeypatch):
     assert folder_bytes(out) == folder_bytes(reference)
 
 
+@pytest.mark.subprocess
 def test_make_saliency_tool(synthetic_root, tmp_path):
     out = str(tmp_path / 'sal')
     options = [f'cam_dataloader.dataset.{key}={value}' for key, value in (

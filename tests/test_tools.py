@@ -3,91 +3,106 @@ exactly as a user runs them)."""
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
+import shutil
 
 import pytest
+import torch
+
+from conftest import REPO, free_port, run_tool
 from helpers import tiny_synthetic_options
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
+AE_CONFIG = osp.join(REPO, 'configs', 'ae', 'ae_tinyres_synthetic.py')
+pytestmark = pytest.mark.subprocess
 
 
-def run(*args, cwd=REPO):
-    result = subprocess.run([sys.executable, *args], cwd=cwd,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
+def _weights(path):
+    return torch.load(path, map_location='cpu', weights_only=False)[
+        'state_dict']
 
 
-@pytest.fixture(scope='module')
-def trained(tmp_path_factory, synthetic_root):
-    work = tmp_path_factory.mktemp('work')
-    run('tools/train.py', CONFIG, '--work-dir', str(work), '--cfg-options',
-        'train_cfg.max_epochs=2', 'train_cfg.val_interval=2',
-        *tiny_synthetic_options(synthetic_root))
-    return work
+def test_train_resumes_exactly(synthetic_root, tmp_path):
+    """Train 3 epochs; then, in another work dir holding only the epoch-2
+    checkpoint, --resume: the same epoch-3 weights (random states travel
+    in the checkpoints)."""
+    opts = ['--cfg-options', 'train_cfg.max_epochs=3',
+            'train_cfg.val_interval=3',
+            *tiny_synthetic_options(synthetic_root)]
+    whole, resumed = tmp_path / 'whole', tmp_path / 'resumed'
+    run_tool('tools/train.py', CONFIG, '--work-dir', str(whole), *opts)
+    resumed.mkdir()
+    shutil.copy(whole / 'epoch_2.pth', resumed)
+    run_tool('tools/train.py', CONFIG, '--work-dir', str(resumed),
+             '--resume', *opts)
+    ours, theirs = (_weights(resumed / 'epoch_3.pth'),
+                    _weights(whole / 'epoch_3.pth'))
+    assert ours.keys() == theirs.keys()
+    for key in ours:
+        assert torch.equal(ours[key], theirs[key]), key
 
 
-def test_train_writes_checkpoints_and_resumes(trained, synthetic_root):
-    assert osp.isfile(trained / 'epoch_2.pth')
-    out = run('tools/train.py', CONFIG, '--work-dir', str(trained),
-              '--resume', '--cfg-options', 'train_cfg.max_epochs=3',
-              'train_cfg.val_interval=3',
-              *tiny_synthetic_options(synthetic_root))
-    assert osp.isfile(trained / 'epoch_3.pth')
-
-
-def test_make_cams_then_eval(trained, synthetic_root, tmp_path):
+def test_make_cams_then_eval(pipeline_run, synthetic_root, tmp_path):
+    checkpoint = str(pipeline_run.work_dir / 'classifier' / 'epoch_36.pth')
     cams = tmp_path / 'cams'
     opts = ['--cfg-options', *tiny_synthetic_options(synthetic_root)]
-    run('tools/make_cams.py', CONFIG, str(trained / 'epoch_2.pth'),
-        '--out-dir', str(cams), '--scales', '1.0', '0.5', *opts)
+    run_tool('tools/make_cams.py', AE_CONFIG, checkpoint, '--out-dir',
+             str(cams), '--scales', '1.0', '0.5', *opts)
     assert len(os.listdir(cams)) == 24
-    second = run('tools/make_cams.py', CONFIG, str(trained / 'epoch_2.pth'),
-                 '--out-dir', str(cams), *opts)
+    second = run_tool('tools/make_cams.py', AE_CONFIG, checkpoint,
+                      '--out-dir', str(cams), *opts).stdout
     assert '0 CAM files written, 24 already done' in second
-    out = run('tools/eval_pseudo_labels.py', CONFIG, '--cams', str(cams),
-              '--thresholds', '0.1:0.9:0.1', *opts)
+    out = run_tool('tools/eval_pseudo_labels.py', AE_CONFIG, '--cams',
+                   str(cams), '--thresholds', '0.1:0.9:0.1', *opts).stdout
     assert 'best background threshold' in out
     results = json.load(open(str(cams) + '_eval.json'))
-    assert len(results['sweep']) == 9
-    assert 0 <= results['best']['mIoU'] <= 100
+    assert [round(r['threshold'], 2) for r in results['sweep']] == [
+        0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    best = max(results['sweep'], key=lambda r: r['mIoU'])
+    assert results['best'] == best
+    # a higher background threshold only turns object pixels into
+    # background: background recall never falls along the sweep
+    recalls = [row['per_class']['background']['recall']
+               for row in results['sweep']]
+    assert recalls == sorted(recalls) and recalls[0] < recalls[-1]
     assert osp.getsize(str(cams) + '_eval_curve.png') > 1000
 
 
+def test_make_cams_shards_across_ranks(pipeline_run, synthetic_root,
+                                       tmp_path):
+    """torchrun with 2 CPU ranks (gloo): each writes its own half."""
+    checkpoint = str(pipeline_run.work_dir / 'classifier' / 'epoch_36.pth')
+    cams = tmp_path / 'cams'
+    out = run_tool('-m', 'torch.distributed.run', '--nproc_per_node=2',
+                   f'--master_port={free_port()}', 'tools/make_cams.py',
+                   AE_CONFIG, checkpoint, '--out-dir', str(cams), '--scales',
+                   '1.0', '--launcher', 'pytorch', '--cfg-options',
+                   *tiny_synthetic_options(synthetic_root),
+                   env=dict(OMP_NUM_THREADS='1')).stdout
+    assert len(os.listdir(cams)) == 24
+    assert '[rank 0/2] 12 CAM files written' in out
+    assert '[rank 1/2] 12 CAM files written' in out
+
+
 def test_num_classes_mismatch_stops_train(synthetic_root, tmp_path):
-    result = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir',
-         str(tmp_path), '--cfg-options', 'model.head.num_classes=9',
-         *tiny_synthetic_options(synthetic_root)],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(tmp_path),
+                      '--cfg-options', 'model.head.num_classes=9',
+                      *tiny_synthetic_options(synthetic_root), check=False,
+                      timeout=300)
     assert result.returncode != 0
     assert 'num_classes=9' in result.stderr and CONFIG in result.stderr
 
 
-def test_demo_runs_the_ae_psl_pipeline(synthetic_root, tmp_path):
-    """The README main job, on the small fixture data."""
-    opts = [f'common_cfg_options.{o}' for o in
-            tiny_synthetic_options(synthetic_root) if 'data_root' not in o]
-    out = run('tools/demo.py', '--work-dir', str(tmp_path / 'demo'),
-              '--data-root', synthetic_root, '--cfg-options', *opts)
-    for rung in ('pseudo_labels', 'psl_online_labels', 'psl_plus_labels'):
+def test_demo_prints_every_rung_and_resumes(pipeline_run, synthetic_root):
+    """The README main job (run once for the session), and its second run:
+    every stage skipped, the same numbers printed."""
+    out = pipeline_run.stdout
+    for rung in ('cam_labels', 'ae_labels', 'pseudo_labels',
+                 'psl_online_labels', 'psl_plus_labels'):
         assert f'  {rung} ' in out
-    assert 'PSL++ model, val mIoU:' in out
-    again = run('tools/demo.py', '--work-dir', str(tmp_path / 'demo'),
-                '--data-root', synthetic_root, '--cfg-options', *opts)
-    assert 'PSL++ model, val mIoU:' in again  # resumed: all stages skipped
-
-
-def test_make_cams_shards_across_ranks(trained, synthetic_root, tmp_path):
-    """torchrun with 2 CPU ranks (gloo): each writes its own half."""
-    cams = tmp_path / 'cams'
-    out = run('-m', 'torch.distributed.run', '--nproc_per_node=2',
-              '--master_port=29533', 'tools/make_cams.py', CONFIG,
-              str(trained / 'epoch_2.pth'), '--out-dir', str(cams),
-              '--scales', '1.0', '--launcher', 'pytorch', '--cfg-options',
-              *tiny_synthetic_options(synthetic_root))
-    assert len(os.listdir(cams)) == 24
-    assert '[rank 0/2] 12 CAM files written' in out
-    assert '[rank 1/2] 12 CAM files written' in out
+    final = json.load(open(pipeline_run.work_dir / 'test' / 'metrics.json'))
+    assert f'PSL++ model, val mIoU: {final["mIoU"]:.2f}' in out
+    again = run_tool('tools/demo.py', '--work-dir',
+                     str(pipeline_run.work_dir), '--data-root',
+                     synthetic_root, '--cfg-options',
+                     *pipeline_run.options).stdout
+    assert again.split('== AE-PSL')[1] == out.split('== AE-PSL')[1]

@@ -4,9 +4,9 @@ import re
 
 import pytest
 import torch
+from mmengine.runner.checkpoint import load_checkpoint
 
 import mmwsss  # noqa: F401
-from mmengine.runner.checkpoint import load_checkpoint
 
 
 def tonylins_state(module) -> dict:
