@@ -1,13 +1,22 @@
-"""Benchmark: dense-CRF throughput with 1 worker vs N worker processes.
+"""Benchmark: dense-CRF throughput on 2 cores, 1 worker vs 2 processes.
 
 Times ``refine_probs`` (preset 'psa', 10 mean-field iterations) over
-``--num-images`` MSRC-sized (320x213) images with 17 labels through
-``crf_map``, once in-process and once with ``--workers`` processes. Each
-timing includes what a real run pays: creating the pool and sending each
-image and its probabilities to a worker. Inputs are smooth random blobs
-(not uniform noise), so the bilateral lattice is as sparse as on photos.
+``--num-images`` MSRC-sized (320x213) images with 17 labels, alternating
+three ways of running a per-image step, each including what a real run
+pays (starting processes, sending every image and its probabilities):
 
-    python benchmarks/crf_throughput.py --num-images 16 --repeats 3
+* ``serial``: one process;
+* ``before``: ``--workers`` processes started anew for every batch of 8
+  images, as the per-image steps did before issue 12 (a pool per batch);
+* ``after``: ``--workers`` processes started once for the whole step
+  (:func:`mmwsss.utils.per_image.worker_pool`).
+
+Inputs are smooth random blobs (not uniform noise), so the bilateral
+lattice is as sparse as on photos.
+
+    python benchmarks/crf_throughput.py [--num-images 64] [--repeats 5]
+
+The last number printed is the speed-up serial / after.
 """
 import argparse
 import os
@@ -17,7 +26,8 @@ import time
 
 import numpy as np
 
-from mmwsss.crf import crf_map, refine_probs
+from mmwsss.crf import refine_probs
+from mmwsss.utils.per_image import worker_pool
 
 
 def smooth_field(rng, channels, height, width, cells=8):
@@ -45,28 +55,30 @@ def make_inputs(num_images, height, width, num_labels, seed=0):
 
 
 def refine_task(img, probs):
-    """Module-level (picklable) task for crf_map."""
+    """Module-level (picklable) task for the worker pool."""
     return refine_probs(img, probs, 'psa', iterations=10)
 
 
-def median_time(tasks, workers, repeats):
-    """Median wall time of ``repeats`` full passes over ``tasks``."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        crf_map(refine_task, tasks, num_workers=workers)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def per_batch_pools(tasks, workers, batch=8):
+    """The pre-issue-12 way: a new process pool for every batch."""
+    for start in range(0, len(tasks), batch):
+        with worker_pool(workers) as parallel:
+            parallel(refine_task, tasks[start:start + batch])
+
+
+def one_pool(tasks, workers):
+    with worker_pool(workers) as parallel:
+        parallel(refine_task, tasks)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--num-images', type=int, default=16)
+    parser.add_argument('--num-images', type=int, default=64)
     parser.add_argument('--height', type=int, default=213)
     parser.add_argument('--width', type=int, default=320)
     parser.add_argument('--labels', type=int, default=17)
     parser.add_argument('--workers', type=int, default=2)
-    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--repeats', type=int, default=5)
     args = parser.parse_args()
 
     tasks = make_inputs(args.num_images, args.height, args.width,
@@ -76,15 +88,23 @@ def main():
           f'cpu_count={os.cpu_count()} python={platform.python_version()}')
     print(f'{args.num_images} images {args.width}x{args.height}, '
           f'{args.labels} labels, preset psa, 10 iterations, '
-          f'median of {args.repeats}')
-    rates = {}
-    for workers in (1, args.workers):
-        seconds = median_time(tasks, workers, args.repeats)
-        rates[workers] = args.num_images / seconds
-        print(f'workers={workers}: {seconds:.2f} s, '
-              f'{rates[workers]:.2f} images/s')
-    print(f'speed-up {args.workers} vs 1 workers: '
-          f'{rates[args.workers] / rates[1]:.2f}x')
+          f'median of {args.repeats}, alternating')
+    runs = dict(serial=lambda: one_pool(tasks, 1),
+                before=lambda: per_batch_pools(tasks, args.workers),
+                after=lambda: one_pool(tasks, args.workers))
+    times = {name: [] for name in runs}
+    for _ in range(args.repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    for name, seconds in medians.items():
+        print(f'{name:>6}: {seconds:.2f} s, '
+              f'{args.num_images / seconds:.2f} images/s')
+    print(f'before: speed-up {medians["serial"] / medians["before"]:.2f}x')
+    print(f'speed-up {args.workers} workers vs 1: '
+          f'{medians["serial"] / medians["after"]:.2f}')
 
 
 if __name__ == '__main__':

@@ -1,42 +1,38 @@
 #!/usr/bin/env bash
-# Issue 4 on MSRC-17: the whole AE-PSL pipeline (configs/ae_psl_mbv2_msrc17.py:
-# classifier, saliency, pseudo masks, PSL, PSL++, val tests, and the
-# evaluation-only pseudo-mask scores of every rung), PSL without its online
-# masks (ablation), the fully supervised
-# upper bound (same segmentor on the ground-truth train masks, clearly not
-# weakly supervised), and the PSL head's train-step cost.
+# Issue 8: AE-PSL on MSRC-17 end to end, with every rung of the ladder, the
+# PSL ablation on val, and the upper bound (the same segmentor trained on
+# the ground-truth masks).  Needs ../shared (MSRC-17 and the weights).
+#   bash benchmarks/msrc17_ae_psl.sh            # SEED=0 W=work_dirs/... to change
 set -euo pipefail
-WORK=${WORK:-work_dirs/ae_psl_mbv2_msrc17}
-UPPER=${UPPER:-work_dirs/upper_bound_mbv2_msrc17}
-if [ ! -f pretrained/mobilenetv2_imagenet_mmseg.pth ]; then
-  python tools/model_converters/mobilenetv2_tonylins.py \
-    ../shared/weights/mobilenetv2_imagenet_tonylins.pt \
-    pretrained/mobilenetv2_imagenet_mmseg.pth
-fi
-SECONDS=0
-python tools/train.py configs/ae_psl_mbv2_msrc17.py --work-dir "$WORK"
-echo "AE-PSL pipeline: ${SECONDS}s"
-python tools/stage_report.py "$WORK"
+cd "$(dirname "$0")/.."
+SEED=${SEED:-0}
+W=${W:-work_dirs/ae_psl_mbv2_msrc17_seed$SEED}
+PIPELINE=configs/ae_psl_mbv2_msrc17.py
 
-# ablation: PSL without the online masks (branch kept), same pseudo masks
-ABL=${ABL:-work_dirs/psl_no_online_mbv2_msrc17}
-SECONDS=0
-python tools/train.py configs/psl/psl_aspp_mbv2_10e_msrc17.py --work-dir "$ABL" \
-  --cfg-options model.decode_head.online_loss_weight=0 \
-  model.backbone.init_cfg.checkpoint="$(realpath "$WORK/classifier/epoch_12.pth")" \
-  model.backbone.init_cfg.prefix=backbone. \
-  train_dataloader.dataset.pseudo_seg_map_path="$(realpath "$WORK/pseudo_labels/labels")"
-echo "PSL without online masks: ${SECONDS}s"
-python tools/test.py configs/psl/psl_aspp_mbv2_10e_msrc17.py \
-  "$(cat "$ABL/last_checkpoint")" --work-dir "$ABL/test"
+# 1. the pipeline (every stage and rung; wall time per stage in the report)
+python tools/train.py $PIPELINE --work-dir "$W" --seed "$SEED"
+python tools/stage_report.py "$W"
 
-SECONDS=0
-python tools/train.py configs/fully_supervised/psl_aspp_mbv2_10e_msrc17_gt_masks.py \
-  --work-dir "$UPPER" --cfg-options \
-  model.backbone.init_cfg.checkpoint="$(realpath "$WORK/classifier/epoch_12.pth")" \
-  model.backbone.init_cfg.prefix=backbone.
-echo "upper bound training: ${SECONDS}s"
-python tools/test.py configs/fully_supervised/psl_aspp_mbv2_10e_msrc17_gt_masks.py \
-  "$(cat "$UPPER/last_checkpoint")" --work-dir "$UPPER/test"
+# 2. PSL ablation on val: the PSL model without the branch's suppression
+#    (online masks alone), with it (the pipeline's test_psl), + dense CRF;
+#    and PSL trained without online masks (the stages before PSL reused)
+python tools/test.py $PIPELINE "$W" --stage psl --no-suppression \
+    --work-dir "$W/ablation/online"
+python tools/test.py $PIPELINE "$W" --stage psl --crf deeplab \
+    --work-dir "$W/ablation/online_suppression_crf"
+A="${W}_no_online"
+mkdir -p "$A"
+for stage in classifier cams saliency pseudo_labels; do
+    [ -e "$A/$stage" ] || cp -r "$W/$stage" "$A/"
+done
+python tools/train.py $PIPELINE --work-dir "$A" --seed "$SEED" --stage psl \
+    --cfg-options stages.psl.cfg_options.model.decode_head.online_loss_weight=0
+python tools/test.py $PIPELINE "$A" --stage psl --no-suppression \
+    --work-dir "$A/ablation/no_online"
 
-python benchmarks/psl_head_cost.py --repeats 7
+# 3. the upper bound: NOT weakly supervised (ground-truth train masks)
+U="work_dirs/psl_mbv2_20e_msrc17_gt_masks_seed$SEED"
+python tools/train.py configs/fully_supervised/psl_mbv2_20e_msrc17_gt_masks.py \
+    --work-dir "$U" --seed "$SEED"
+python tools/test.py configs/fully_supervised/psl_mbv2_20e_msrc17_gt_masks.py \
+    "$U/epoch_20.pth" --work-dir "$U/test"
