@@ -130,11 +130,27 @@ def test_psl_predict_switches_suppression(psl_model):
     head = psl_model.decode_head
     with torch.no_grad():
         plain = head.predict(feats, metas, dict(cls_suppression=False))
-        strict = head.predict(feats, metas, dict(cls_threshold=1.1))
+        strict = head.predict(feats, metas, dict(cls_correction='threshold',
+                                                 cls_threshold=1.1))
+        cls_probs = head.forward_cls(feats).sigmoid()
+        reweighted = head.predict(feats, metas, dict())  # the default
     # a threshold above 1 suppresses every foreground class
     assert torch.equal(plain[:, 0], strict[:, 0])
     assert (strict[:, 1:] < -1e3).all()
     assert strict.argmax(1).eq(0).all()
+    # re-weighting: probabilities times (1, branch probabilities),
+    # renormalised, as log-probabilities, before the resize to the image
+    from mmwsss.models.heads.psl_head import reweighted_log_probs
+    logits = head.forward(feats).detach()
+    expected = logits.softmax(1) * torch.cat(
+        [torch.ones(1, 1), cls_probs], 1)[:, :, None, None]
+    expected = expected / expected.sum(1, keepdim=True)
+    assert torch.allclose(reweighted_log_probs(logits, cls_probs).exp(),
+                          expected, atol=1e-5)
+    assert torch.allclose(reweighted, head.seg_head.predict_by_feat(
+        reweighted_log_probs(logits, cls_probs), metas), atol=1e-5)
+    with pytest.raises(ValueError, match='cls_correction'):
+        head.predict(feats, metas, dict(cls_correction='nope'))
 
 
 def test_largefov_head_shapes(init_scope):

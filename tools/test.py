@@ -8,8 +8,9 @@ segmentors.
 With a pipeline config (``stages``) and its work dir, the final model is
 tested (``final_model`` of the config, ``--stage`` for another), with the
 config it trained with.  Segmentors with a PSL head: ``--no-suppression``
-turns off the classification branch's test-time suppression,
-``--cls-threshold`` sets it; ``--crf deeplab`` adds dense-CRF
+turns off the classification branch's test-time correction (by default
+it re-weights the class probabilities), ``--cls-threshold T`` removes the
+classes it scores below T instead; ``--crf deeplab`` adds dense-CRF
 post-processing; ``--out DIR`` writes one palette PNG of class ids per
 image.  Any split in the same layout can be scored with ``--cfg-options
 test_dataloader.dataset.data_root=ROOT
@@ -41,7 +42,8 @@ def parse_args():
     parser.add_argument('--no-suppression', action='store_true',
                         help='PSL: keep classes the branch deems absent')
     parser.add_argument('--cls-threshold', type=float,
-                        help='PSL: suppression threshold (default: config)')
+                        help='PSL: remove the classes the branch scores '
+                        'below this, instead of re-weighting by the branch')
     parser.add_argument('--crf', choices=['deeplab', 'psa', 'irn'],
                         help='dense-CRF post-processing with this preset')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -61,6 +63,7 @@ def apply_test_options(cfg: Config, args) -> None:
     if args.no_suppression:
         test_cfg['cls_suppression'] = False
     if args.cls_threshold is not None:
+        test_cfg['cls_correction'] = 'threshold'
         test_cfg['cls_threshold'] = args.cls_threshold
     if args.crf:
         test_cfg['crf'] = args.crf

@@ -47,4 +47,5 @@ model = dict(
                 type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,
                 avg_non_ignore=True))),
     train_cfg=dict(),
-    test_cfg=dict(mode='whole', cls_suppression=True, crf=None))
+    test_cfg=dict(mode='whole', cls_suppression=True,
+                  cls_correction='reweight', crf=None))

@@ -79,6 +79,17 @@ def online_pseudo_masks(seg_logits: torch.Tensor,
     return scores.argmax(dim=1)
 
 
+def reweighted_log_probs(seg_logits: torch.Tensor,
+                         cls_probs: torch.Tensor) -> torch.Tensor:
+    """PSL's correction at test time: the segmentation probabilities
+    re-weighted by the branch (:func:`reweight_by_class_probs`, as for
+    the online masks), renormalised, as log-probabilities (what the rest of
+    MMSeg's prediction path takes for logits)."""
+    probs = reweight_by_class_probs(seg_logits.softmax(dim=1), cls_probs)
+    probs = probs / probs.sum(dim=1, keepdim=True).clamp_min(1e-12)
+    return probs.clamp_min(1e-12).log()
+
+
 def suppress_absent_classes(seg_logits: torch.Tensor,
                             cls_probs: torch.Tensor,
                             threshold: float) -> torch.Tensor:
@@ -102,9 +113,15 @@ class PSLHead(BaseModule):
     (``loss_online_*``, times ``online_loss_weight``) and the multi-label
     loss of the branch (``loss_cls``).
 
-    Test time: with ``test_cfg.cls_suppression`` (default True), foreground
-    classes whose branch probability is below ``test_cfg.cls_threshold``
-    (default ``cls_threshold``) are removed from the prediction.
+    Test time: with ``test_cfg.cls_suppression`` (default True) the branch
+    corrects the prediction.  ``test_cfg.cls_correction='reweight'`` (the
+    default) re-weights the class probabilities by the branch's, as for
+    the online masks: a class the branch doubts needs a surer pixel;
+    ``'threshold'`` removes the classes whose branch probability is below
+    ``test_cfg.cls_threshold`` (default ``cls_threshold``).  Removal is
+    all or nothing: a branch that is unsure of a present class wipes it
+    from the whole image (on the synthetic demo, one of three seeds lost
+    15 val mIoU points to it, against 6 with re-weighting).
 
     Args:
         seg_head: config of the wrapped MMSeg decode head.
@@ -121,7 +138,7 @@ class PSLHead(BaseModule):
             almost everywhere and, trained on, make the network predict
             background everywhere; they become useful once both branches
             have learned from the saliency-guided masks.
-        cls_threshold: default test-time suppression threshold.
+        cls_threshold: default threshold of the ``'threshold'`` correction.
         online_at_logits: make the online masks and their loss at the
             logits' resolution (cheap) rather than the pseudo masks'.
     """
@@ -261,9 +278,16 @@ class PSLHead(BaseModule):
         seg_logits = self.forward(inputs)
         if test_cfg.get('cls_suppression', True):
             cls_probs = self.forward_cls(inputs).sigmoid()
-            seg_logits = suppress_absent_classes(
-                seg_logits, cls_probs,
-                test_cfg.get('cls_threshold', self.cls_threshold))
+            mode = test_cfg.get('cls_correction', 'reweight')
+            if mode == 'reweight':
+                seg_logits = reweighted_log_probs(seg_logits, cls_probs)
+            elif mode == 'threshold':
+                seg_logits = suppress_absent_classes(
+                    seg_logits, cls_probs,
+                    test_cfg.get('cls_threshold', self.cls_threshold))
+            else:
+                raise ValueError(f'test_cfg.cls_correction must be reweight '
+                                 f'or threshold, got {mode!r}')
         return self.seg_head.predict_by_feat(seg_logits, batch_img_metas)
 
     def predict_with_cls(self, inputs: List[torch.Tensor],
