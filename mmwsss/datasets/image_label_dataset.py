@@ -84,15 +84,20 @@ class ImageLabelSegDataset(BaseSegDataset):
             ``seg_map_suffix``) that become each image's ``seg_map_path``;
             relative paths are joined to ``data_root``.  Every image must
             have one.
+        saliency_map_path: folder of saliency maps (``<image stem>.png``)
+            that become each image's ``saliency_path`` (for soft targets,
+            :class:`SaliencySoftTargets`); every image must have one.
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
     def __init__(self,
                  label_cache_dir: Optional[str] = DEFAULT_CACHE_DIR,
                  pseudo_seg_map_path: Optional[str] = None,
+                 saliency_map_path: Optional[str] = None,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
         self.pseudo_seg_map_path = pseudo_seg_map_path
+        self.saliency_map_path = saliency_map_path
         super().__init__(**kwargs)
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -118,7 +123,11 @@ class ImageLabelSegDataset(BaseSegDataset):
             info['img_labels'] = self._checked_labels(info, img_labels)
             info['num_classes'] = self.num_classes
         if self.pseudo_seg_map_path is not None:
-            self._use_pseudo_masks(data_list)
+            self._route(data_list, 'seg_map_path', self.pseudo_seg_map_path,
+                        self.seg_map_suffix, 'pseudo mask')
+        if self.saliency_map_path is not None:
+            self._route(data_list, 'saliency_path', self.saliency_map_path,
+                        '.png', 'saliency map')
         return data_list
 
     def list_images(self) -> List[dict]:
@@ -161,24 +170,25 @@ class ImageLabelSegDataset(BaseSegDataset):
                 f'foreground classes [1, {self.num_classes})')
         return sorted({int(c) for c in labels})
 
-    def _use_pseudo_masks(self, data_list: List[dict]) -> None:
-        """Point every image at its pseudo mask; a missing one is an error
-        (an incomplete pseudo-label folder must not train silently)."""
-        folder = osp.join(self.data_root or '', self.pseudo_seg_map_path)
+    def _route(self, data_list: List[dict], key: str, folder: str,
+               suffix: str, what: str) -> None:
+        """Point every image's ``key`` at ``folder/<stem><suffix>``; a
+        missing file is an error (an incomplete folder of pseudo masks or
+        saliency maps must not train silently)."""
+        folder = osp.join(self.data_root or '', folder)
         if not osp.isdir(folder):
             raise FileNotFoundError(
-                f'{type(self).__name__}: pseudo mask folder {folder} does '
-                'not exist')
+                f'{type(self).__name__}: {what} folder {folder} does not '
+                'exist')
         missing = []
         for info in data_list:
-            info['seg_map_path'] = osp.join(
-                folder, image_stem(info) + self.seg_map_suffix)
-            if not osp.isfile(info['seg_map_path']):
-                missing.append(info['seg_map_path'])
+            info[key] = osp.join(folder, image_stem(info) + suffix)
+            if not osp.isfile(info[key]):
+                missing.append(info[key])
         if missing:
             raise FileNotFoundError(
                 f'{type(self).__name__}: {len(missing)} of {len(data_list)} '
-                f'pseudo masks are missing in {folder} (first: {missing[0]})')
+                f'{what}s are missing in {folder} (first: {missing[0]})')
 
     # --------------------------------------------------------------- labels
     @property

@@ -8,7 +8,9 @@ sharded and tallied):
 2. :mod:`.saliency_maps` -- class-agnostic salient-object maps;
 3. :mod:`.masks` -- pseudo masks from CAMs, adversarial-erasing regions
    (mined by :class:`mmwsss.engine.AdversarialErasingLoop`) and saliency;
-4. :mod:`.psl_plus` -- PSL++ masks from a trained PSL segmentor.
+4. :mod:`.psl_plus` -- PSL++ masks from a trained PSL segmentor (and any
+   segmentor's predictions corrected by the image labels);
+5. :mod:`.simple_images` -- STC's split into simple and complex images.
 
 How good they are is measured by :mod:`mmwsss.evaluation.pseudo_label_eval`
 (evaluation only: it reads ground truth).
@@ -18,9 +20,12 @@ from .masks import (MODES, compose_pseudo_label, make_pseudo_labels,
                     tally_label_folder)
 from .psl_plus import label_probabilities, make_psl_plus_labels
 from .saliency_maps import make_saliency_maps
+from .simple_images import (SIMPLE_RULES, saliency_cleanliness, split_by_list,
+                            split_simple_complex)
 
 __all__ = [
-    'MODES', 'compose_pseudo_label', 'label_probabilities', 'make_cams',
-    'make_pseudo_labels', 'make_psl_plus_labels', 'make_saliency_maps',
-    'tally_label_folder'
+    'MODES', 'SIMPLE_RULES', 'compose_pseudo_label', 'label_probabilities',
+    'make_cams', 'make_pseudo_labels', 'make_psl_plus_labels',
+    'make_saliency_maps', 'saliency_cleanliness', 'split_by_list',
+    'split_simple_complex', 'tally_label_folder'
 ]

@@ -1,4 +1,4 @@
-"""Step: PSL++ masks, new pseudo masks from a trained PSL segmentor.
+"""Step: PSL++ masks, new pseudo masks from a trained segmentor.
 
 The trained network predicts every training image; its classification
 branch re-weights the class probabilities as during PSL training
@@ -6,7 +6,9 @@ branch re-weights the class probabilities as during PSL training
 missing from the image's labels are removed; the dense CRF sharpens the
 boundaries; the argmax is written as the next round's pseudo mask.  Only
 images and image-level labels are read.  With ``crf=None`` the same step
-writes PSL's online masks of the training images (what the ladder scores).
+writes PSL's online masks of the training images (what the ladder scores);
+with ``use_cls_weights=False`` it takes any segmentor, branch or not
+(STC's masks "predicted, corrected by the image labels").
 """
 from typing import Dict, Optional, Sequence, Tuple
 
@@ -42,6 +44,9 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
                                  seg_logits.device)[0]
     probs = seg_logits.float().softmax(dim=0)
     if use_cls_weights:
+        if cls_probs is None:
+            raise ValueError('use_cls_weights needs a segmentor with a '
+                             'classification branch (PSLHead)')
         probs = reweight_by_class_probs(probs[None],
                                         cls_probs.float()[None])[0]
     kept = allowed.nonzero().flatten()
@@ -94,6 +99,8 @@ def make_psl_plus_labels(model,
             logits, cls_probs = model.predict_with_cls(
                 data['inputs'].to(device), samples)
             tasks = []
+            if cls_probs is None:
+                cls_probs = [None] * len(samples)
             for sample, img_logits, img_cls in zip(samples, logits,
                                                    cls_probs):
                 labels = sample.metainfo['img_labels']

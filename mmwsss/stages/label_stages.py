@@ -22,12 +22,13 @@ from mmwsss.apis import check_config, init_model
 from mmwsss.evaluation import error_table, score_label_folder
 from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
                                   make_psl_plus_labels, make_saliency_maps,
+                                  split_by_list, split_simple_complex,
                                   tally_label_folder)
 from mmwsss.registry import DATASETS, STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.dist import init_distributed
 from mmwsss.utils.io import atomic_write
-from mmwsss.visualization import plot_error_bars
+from mmwsss.visualization import plot_error_bars, write_contact_sheet
 from .base import BaseStage, StageContext
 
 #: A mask stage fails when more than this share of the labelled images
@@ -52,12 +53,15 @@ def _require(ctx: StageContext, *names: str) -> None:
 
 class _ToolStage(BaseStage):
     """Shared set-up: config with scope, dataset of ``dataset_key`` (the
-    training split without augmentation, ``cam_dataloader``)."""
+    training split without augmentation, ``cam_dataloader``), and for the
+    stages that run a model, its batch size (``batch_size``, default the
+    dataloader's)."""
 
     def __init__(self, dataset_key: str = 'cam_dataloader',
-                 **kwargs) -> None:
+                 batch_size: Optional[int] = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.dataset_key = dataset_key
+        self.batch_size = batch_size
         self.report: dict = {}
 
     def dataset(self, cfg: Config):
@@ -69,7 +73,7 @@ class _ToolStage(BaseStage):
 
     def loader_settings(self, cfg: Config) -> dict:
         loader = cfg[self.dataset_key]
-        return dict(batch_size=loader.get('batch_size', 1),
+        return dict(batch_size=self.batch_size or loader.get('batch_size', 1),
                     num_workers=loader.get('num_workers', 0))
 
     def record(self, ctx: StageContext, tally: dict) -> None:
@@ -114,9 +118,8 @@ class SaliencyStage(_ToolStage):
 
     def __init__(self, saliency: Optional[dict] = None, batch_size: int = 8,
                  **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(batch_size=batch_size, **kwargs)
         self.saliency = saliency
-        self.batch_size = batch_size
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         dataset = self.dataset(cfg)
@@ -160,7 +163,7 @@ class PseudoLabelStage(_MaskStage):
     def __init__(self, mode: str = 'ae_saliency', crf: Optional[str] = None,
                  workers: int = 1, **settings) -> None:
         base_keys = ('config', 'cfg_options', 'inputs', 'dataset_key',
-                     'max_empty_share')
+                     'batch_size', 'max_empty_share')
         super().__init__(**{k: settings.pop(k) for k in base_keys
                             if k in settings})
         self.mode, self.crf, self.workers = mode, crf, workers
@@ -179,13 +182,15 @@ class PseudoLabelStage(_MaskStage):
 
 
 @STAGES.register_module()
-class PSLPlusLabelStage(_MaskStage):
-    """PSL++ masks (output ``labels``): the segmentor of input
-    ``checkpoint`` predicts the training images, its classification branch
-    re-weights them, absent classes are removed, the dense CRF refines."""
+class PredictedLabelStage(_MaskStage):
+    """Masks predicted by the segmentor of input ``checkpoint`` for the
+    images of ``dataset_key`` (output ``labels``), restricted to each
+    image's labelled classes, optionally re-weighted by a PSL branch
+    (``use_cls_weights``) and refined by the dense CRF (``crf``): STC's
+    "predicted, corrected by the labels" masks with the defaults."""
 
-    def __init__(self, crf: Optional[str] = 'deeplab',
-                 use_cls_weights: bool = True, crf_workers: int = 1,
+    def __init__(self, crf: Optional[str] = None,
+                 use_cls_weights: bool = False, crf_workers: int = 1,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.crf, self.use_cls_weights = crf, use_cls_weights
@@ -202,6 +207,58 @@ class PSLPlusLabelStage(_MaskStage):
             crf_workers=self.crf_workers, **self.loader_settings(cfg)))
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
+
+
+@STAGES.register_module()
+class PSLPlusLabelStage(PredictedLabelStage):
+    """PSL++ masks (output ``labels``): the segmentor of input
+    ``checkpoint`` predicts the training images, its classification branch
+    re-weights them, absent classes are removed, the dense CRF refines."""
+
+    def __init__(self, crf: Optional[str] = 'deeplab',
+                 use_cls_weights: bool = True, **kwargs) -> None:
+        super().__init__(crf=crf, use_cls_weights=use_cls_weights, **kwargs)
+
+
+@STAGES.register_module()
+class SplitSimpleImagesStage(_ToolStage):
+    """STC's split (outputs ``simple`` and ``complex``, image-id lists, and
+    ``sheet``, a PNG of the simple images beside their saliency): by the
+    rules of :mod:`mmwsss.pseudo_labels.simple_images` on the saliency
+    maps of input ``saliency``, or from an explicit ``simple_list`` file
+    of image ids (``rules`` overrides single thresholds)."""
+
+    def __init__(self, simple_list: Optional[str] = None,
+                 rules: Optional[dict] = None, sheet_images: int = 24,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.simple_list, self.rules = simple_list, rules
+        self.sheet_images = sheet_images
+
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        dataset = self.dataset(cfg)
+        if self.simple_list:
+            split = split_by_list(dataset, ctx.fill(self.simple_list))
+        else:
+            _require(ctx, 'saliency')
+            split = split_simple_complex(dataset, ctx.inputs['saliency'],
+                                         self.rules)
+        self.report = dict(simple=len(split['simple']),
+                           complex=len(split['complex']),
+                           failures=dict(split.get('failures', {})),
+                           empty_saliency=split.get('empty_saliency', []))
+        print_log(f'stage {ctx.name!r}: {self.report}', logger='current')
+        if get_rank() == 0:
+            for key in ('simple', 'complex'):
+                with atomic_write(osp.join(ctx.stage_dir, f'{key}.txt'),
+                                  'w') as handle:
+                    handle.write('\n'.join(split[key]) + '\n')
+            write_contact_sheet(
+                osp.join(ctx.stage_dir, 'simple_sheet.png'), dataset,
+                split['simple'][:self.sheet_images],
+                ctx.inputs.get('saliency'))
+        return dict(simple='simple.txt', complex='complex.txt',
+                    sheet='simple_sheet.png')
 
 
 @STAGES.register_module()

@@ -1,4 +1,7 @@
 """Packing image-level labels into MMSeg data samples."""
+import numpy as np
+import torch
+from mmengine.structures import PixelData
 from mmseg.datasets.transforms import PackSegInputs
 
 from mmwsss.registry import TRANSFORMS
@@ -12,8 +15,9 @@ DEFAULT_META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
 class PackWSSSInputs(PackSegInputs):
     """``PackSegInputs`` that also carries ``img_labels`` (and the sample
     index, which erasing uses to find per-image state) in the data
-    sample's metainfo.  ``gt_seg_map`` is packed only when an evaluation
-    pipeline loaded it.
+    sample's metainfo.  ``gt_seg_map`` is packed only when a pipeline loaded
+    it, soft targets (``gt_soft_seg``) as ``(C, H, W)`` when there are
+    some.
 
     Images without labels (MMSeg's ``inference_model`` on a bare image
     path, ``MMSegInferencer``) are packed without them: prediction needs
@@ -25,4 +29,10 @@ class PackWSSSInputs(PackSegInputs):
     def transform(self, results: dict) -> dict:
         if 'img_labels' in results:
             results['img_labels'] = [int(c) for c in results['img_labels']]
-        return super().transform(results)
+        packed = super().transform(results)
+        if 'gt_soft_seg' in results:  # soft targets: (H, W, C) -> (C, H, W)
+            target = np.ascontiguousarray(
+                results['gt_soft_seg'].transpose(2, 0, 1))
+            packed['data_samples'].gt_soft_seg = PixelData(
+                data=torch.from_numpy(target))
+        return packed

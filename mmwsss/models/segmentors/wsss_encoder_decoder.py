@@ -81,13 +81,17 @@ class WSSSEncoderDecoder(EncoderDecoder):
                          ) -> Tuple[List[torch.Tensor], torch.Tensor]:
         """Per-image ``(C, H, W)`` logits at the original image size (no
         suppression, no CRF) and the ``(B, C - 1)`` class probabilities of
-        the PSL branch.  Whole-image inference."""
-        if not hasattr(self.decode_head, 'predict_with_cls'):
-            raise TypeError(f'{type(self.decode_head).__name__} has no '
-                            'classification branch; use PSLHead')
+        the PSL branch (``None`` for a head without one).  Whole-image
+        inference."""
         metas = [sample.metainfo for sample in data_samples]
         feats = self.extract_feat(inputs)
-        seg_logits, cls_probs = self.decode_head.predict_with_cls(feats, metas)
+        if hasattr(self.decode_head, 'predict_with_cls'):
+            seg_logits, cls_probs = self.decode_head.predict_with_cls(
+                feats, metas)
+        else:
+            seg_logits = self.decode_head.predict(feats, metas,
+                                                  dict(cls_suppression=False))
+            cls_probs = None
         # the parent's post-processing: un-pad, un-flip, resize; no CRF
         samples = EncoderDecoder.postprocess_result(self, seg_logits,
                                                     data_samples)

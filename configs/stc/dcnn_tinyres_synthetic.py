@@ -1,0 +1,27 @@
+# STC's network on the synthetic demo data (the tiny ResNet + FCN head of
+# psl/psl_tinyres_synthetic.py with soft-target training): its train
+# pipeline loads soft targets from saliency or a (pseudo) mask, whichever
+# the dataset routes (LoadSegTargets), so one config serves I-, E- and
+# P-DCNN.  No classifier: trained from scratch.
+_base_ = ['../psl/psl_tinyres_synthetic.py']
+norm_cfg = dict(type='BN', requires_grad=True)
+model = dict(
+    decode_head=dict(
+        _delete_=True,
+        type='SoftLabelHead',
+        seg_head=dict(
+            type='FCNHead', in_channels=128, in_index=0, channels=64,
+            num_convs=1, concat_input=False, dropout_ratio=0.1,
+            num_classes={{_base_.num_classes}}, norm_cfg=norm_cfg,
+            align_corners=False,
+            loss_decode=dict(type='SoftLabelCrossEntropyLoss'))),
+    test_cfg=dict(mode='whole'))
+train_dataloader = dict(dataset=dict(pipeline=[
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadSegTargets'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]))
+# the synthetic images have no photographic saliency; the spectral
+# residual backend (numpy only) finds their objects
+saliency = dict(type='SpectralResidualSaliency')
