@@ -89,16 +89,15 @@ def main():
     psl = build(PSL_CONFIG)
     passes = {
         'CAM training (16 x 512x512)': (
-            16, lambda amp: train_step(cam, torch.randn(16, 3, 512, 512,
-                                                         device='cuda'),
-                                       samples(16, (512, 512)), amp)),
+            16, lambda amp: train_step(
+                cam, torch.randn(16, 3, 512, 512, device='cuda'),
+                samples(16, (512, 512)), amp)),
         'CAM inference (8 x 500x375, 4 scales + flip)': (
             8, lambda amp: _cam_inference(cam, amp)),
         'PSL training (20 x 321x321)': (
-            20, lambda amp: train_step(psl, torch.randn(20, 3, 321, 321,
-                                                         device='cuda'),
-                                       samples(20, (321, 321), seg=True),
-                                       amp)),
+            20, lambda amp: train_step(
+                psl, torch.randn(20, 3, 321, 321, device='cuda'),
+                samples(20, (321, 321), seg=True), amp)),
     }
     for name, (batch, make) in passes.items():
         rates = {amp: batch / timed(make(amp), args.steps)

@@ -48,7 +48,18 @@ def model_num_classes(model_cfg: dict) -> Optional[int]:
 
 
 def dataset_num_classes(dataset_cfg: dict) -> Optional[int]:
-    """Number of classes (incl. background) a dataset config will have."""
+    """Number of classes (incl. background) a dataset config will have;
+    MMEngine's wrappers (``ConcatDataset``, ``RepeatDataset``) have their
+    parts' number, which must agree."""
+    if dataset_cfg.get('datasets'):
+        counts = {dataset_num_classes(d) for d in dataset_cfg['datasets']}
+        counts.discard(None)
+        if len(counts) > 1:
+            raise ValueError(f'the datasets of a {dataset_cfg.get("type")} '
+                             f'have different numbers of classes: {counts}')
+        return counts.pop() if counts else None
+    if isinstance(dataset_cfg.get('dataset'), dict):
+        return dataset_num_classes(dataset_cfg['dataset'])
     metainfo = dataset_cfg.get('metainfo') or {}
     if 'classes' in metainfo:
         return len(metainfo['classes'])

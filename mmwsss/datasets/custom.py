@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import image_stem
-from .image_label_dataset import ImageLabelSegDataset, voc_palette
+from .image_label_dataset import ImageLabelSegDataset, read_split, voc_palette
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 
@@ -92,6 +92,9 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
             formats.
         metainfo: optional ``classes`` (background first); without it the
             classes are read from the labels file.
+        ann_file: optional list of image ids (one a line) that restricts
+            the images to those it names (e.g. STC's simple images);
+            relative to ``data_root``.
         data_prefix: ``img_path`` folder; an optional ``seg_map_path`` is
             for evaluation only (training reads pseudo masks through
             ``pseudo_seg_map_path``).
@@ -106,10 +109,12 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
                  seg_map_suffix: str = '.png',
                  metainfo: Optional[dict] = None,
                  data_root: Optional[str] = None,
+                 ann_file: Optional[str] = None,
                  **kwargs) -> None:
         if split not in ('all', 'train', 'val'):
             raise ValueError(f'split must be all, train or val, got {split!r}')
         self.labels_file = labels_file
+        self.subset_file = ann_file
         self.split, self.val_every = split, val_every
         metainfo = dict(metainfo or {})
         if 'classes' not in metainfo:
@@ -134,6 +139,8 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
         held = set(stems[self.val_every - 1::self.val_every] or stems[-1:])
         if self.split != 'all':
             stems = [s for s in stems if (s in held) == (self.split == 'val')]
+        if self.subset_file:
+            stems = self._subset(stems)
         self._labels = {stem: labels[stem] for stem in stems}
         data_list = self._data_list_from_ids(stems)
         if not self.img_suffix:
@@ -147,6 +154,23 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
                         f'{stem} + one of {IMAGE_SUFFIXES})')
                 info['img_path'] = files[stem]
         return data_list
+
+    def _subset(self, stems: List[str]) -> List[str]:
+        """The images of ``stems`` that ``ann_file`` lists (e.g. STC's
+        simple images), in labels-file order; an id the labels file does
+        not hold is an error naming both files."""
+        path = self.subset_file
+        if not osp.isabs(path):
+            path = osp.join(self.data_root or '', path)
+        wanted = read_split(path)
+        unknown = sorted(set(wanted) - set(stems))
+        if unknown:
+            raise ValueError(
+                f'{path}: {len(unknown)} image ids are not images of '
+                f'{self._labels_path(self.data_root)} (split '
+                f'{self.split!r}), e.g. {unknown[:3]}')
+        wanted = set(wanted)
+        return [stem for stem in stems if stem in wanted]
 
     def _image_files(self) -> Dict[str, str]:
         """``{stem: path}`` of the image files in the image folder."""

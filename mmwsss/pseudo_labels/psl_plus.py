@@ -9,6 +9,18 @@ images and image-level labels are read.  With ``crf=None`` the same step
 writes PSL's online masks of the training images (what the ladder scores);
 with ``use_cls_weights=False`` it takes any segmentor, branch or not
 (STC's masks "predicted, corrected by the image labels").
+
+Removing the absent classes can work two ways (``absent_classes``):
+
+* ``'drop'`` (PSL++): their probability is discarded and the rest
+  renormalised, so a pixel the network is unsure is an object *of which
+  class* may fall to background;
+* ``'merge'`` (STC): the network decides object against background
+  (``1 - p_bg`` stays foreground) and the labels decide the class: the
+  foreground mass goes to the labelled classes in proportion to their
+  probabilities.  A network trained on soft saliency targets tells objects
+  from background before it tells classes apart; with ``'drop'`` its
+  confusion between classes would erase objects it has found.
 """
 from typing import Dict, Optional, Sequence, Tuple
 
@@ -24,7 +36,8 @@ from mmwsss.utils.per_image import ImageShard, worker_pool
 
 def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
                         labels: Sequence[int],
-                        use_cls_weights: bool = True
+                        use_cls_weights: bool = True,
+                        absent_classes: str = 'drop'
                         ) -> Tuple[np.ndarray, np.ndarray]:
     """Probabilities over background + the image's labels only.
 
@@ -34,6 +47,7 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
         labels: the image's foreground classes.
         use_cls_weights: re-weight by the branch (PSL); False uses the
             segmentation probabilities alone.
+        absent_classes: ``'drop'`` or ``'merge'`` (module docstring).
 
     Returns:
         ``(class_ids, probs)``: the kept class ids (background first) and
@@ -50,8 +64,16 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
         probs = reweight_by_class_probs(probs[None],
                                         cls_probs.float()[None])[0]
     kept = allowed.nonzero().flatten()
-    probs = probs[kept]
-    probs = probs / probs.sum(dim=0, keepdim=True).clamp_min(1e-12)
+    if absent_classes == 'merge' and len(kept) > 1:
+        share = probs[kept[1:]]
+        share = share / share.sum(dim=0, keepdim=True).clamp_min(1e-12)
+        probs = torch.cat([probs[:1], (1 - probs[:1]) * share])
+    elif absent_classes in ('drop', 'merge'):
+        probs = probs[kept]
+        probs = probs / probs.sum(dim=0, keepdim=True).clamp_min(1e-12)
+    else:
+        raise ValueError(f'absent_classes must be drop or merge, got '
+                         f'{absent_classes!r}')
     return kept.cpu().numpy(), probs.cpu().numpy().astype(np.float32)
 
 
@@ -72,6 +94,7 @@ def make_psl_plus_labels(model,
                          out_dir: str,
                          crf: Optional[str] = 'deeplab',
                          use_cls_weights: bool = True,
+                         absent_classes: str = 'drop',
                          batch_size: int = 1,
                          num_workers: int = 0,
                          crf_workers: int = 1,
@@ -84,6 +107,8 @@ def make_psl_plus_labels(model,
             eval mode.
         crf: a CRF preset of :mod:`mmwsss.crf`, or ``None``.
         crf_workers: processes for the CRF (it is single-threaded).
+        absent_classes: how classes outside the labels are removed
+            (``'drop'`` or ``'merge'``, module docstring).
 
     Returns:
         The shard's tally; ``empty`` counts labelled images whose mask has
@@ -105,7 +130,8 @@ def make_psl_plus_labels(model,
                                                    cls_probs):
                 labels = sample.metainfo['img_labels']
                 class_ids, probs = label_probabilities(
-                    img_logits, img_cls, labels, use_cls_weights)
+                    img_logits, img_cls, labels, use_cls_weights,
+                    absent_classes)
                 tasks.append((sample.metainfo['img_path'], class_ids, probs,
                               shard.out_path(sample.metainfo), crf, palette))
             for (_, class_ids, *_), has_object in zip(

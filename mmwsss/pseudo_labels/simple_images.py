@@ -20,13 +20,15 @@ labelled images are *complex*.  An image whose saliency map is empty
 (nothing salient at all) cannot be simple: it is reported and left to the
 complex set.
 """
+import os
+import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional
 
 import cv2
 import numpy as np
 
-from mmwsss.utils.io import image_stem, read_grey_map
+from mmwsss.utils.io import atomic_write, image_stem, read_grey_map
 
 SIMPLE_RULES = dict(salient_threshold=0.5, min_area=0.05, max_area=0.7,
                     max_outside=0.1, min_compactness=0.8)
@@ -95,10 +97,12 @@ def split_simple_complex(dataset, saliency_dir: str,
 
 
 def split_by_list(dataset, simple_list: str) -> Dict:
-    """The split an explicit list of simple image ids gives (ids the
-    dataset does not hold are an error naming the file)."""
+    """The split an explicit list of simple image ids gives (first word of
+    every line, ``#`` comments skipped: an image-id list or a labels file;
+    ids the dataset does not hold are an error naming the file)."""
     with open(simple_list) as handle:
-        wanted = {line.split()[0] for line in handle if line.strip()}
+        wanted = {line.split()[0] for line in handle
+                  if line.strip() and not line.startswith('#')}
     stems = [image_stem(dataset.get_data_info(i))
              for i in range(len(dataset))]
     unknown = sorted(wanted - set(stems))
@@ -107,3 +111,23 @@ def split_by_list(dataset, simple_list: str) -> Dict:
                          f'of the dataset, e.g. {unknown[:3]}')
     return dict(simple=[s for s in stems if s in wanted],
                 complex=[s for s in stems if s not in wanted])
+
+
+def write_split(split: Dict, out_dir: str, dataset,
+                saliency_dir: Optional[str] = None,
+                sheet_images: int = 24) -> Dict[str, str]:
+    """Write ``simple.txt`` and ``complex.txt`` (one image id a line) and
+    ``simple_sheet.png`` (the first ``sheet_images`` simple images beside
+    their saliency) into ``out_dir``, each atomically; returns their
+    paths."""
+    from mmwsss.visualization import write_contact_sheet
+    os.makedirs(out_dir, exist_ok=True)
+    paths = {key: osp.join(out_dir, f'{key}.txt')
+             for key in ('simple', 'complex')}
+    for key, path in paths.items():
+        with atomic_write(path, 'w') as handle:
+            handle.write(''.join(f'{stem}\n' for stem in split[key]))
+    paths['sheet'] = osp.join(out_dir, 'simple_sheet.png')
+    write_contact_sheet(paths['sheet'], dataset,
+                        split['simple'][:sheet_images], saliency_dir)
+    return paths

@@ -23,12 +23,12 @@ from mmwsss.evaluation import error_table, score_label_folder
 from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
                                   make_psl_plus_labels, make_saliency_maps,
                                   split_by_list, split_simple_complex,
-                                  tally_label_folder)
+                                  tally_label_folder, write_split)
 from mmwsss.registry import DATASETS, STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.dist import init_distributed
 from mmwsss.utils.io import atomic_write
-from mmwsss.visualization import plot_error_bars, write_contact_sheet
+from mmwsss.visualization import plot_error_bars
 from .base import BaseStage, StageContext
 
 #: A mask stage fails when more than this share of the labelled images
@@ -187,14 +187,18 @@ class PredictedLabelStage(_MaskStage):
     images of ``dataset_key`` (output ``labels``), restricted to each
     image's labelled classes, optionally re-weighted by a PSL branch
     (``use_cls_weights``) and refined by the dense CRF (``crf``): STC's
-    "predicted, corrected by the labels" masks with the defaults."""
+    "predicted, corrected by the labels" masks with the defaults, where
+    the network decides object against background and the labels the
+    class (``absent_classes='merge'``, :mod:`mmwsss.pseudo_labels.psl_plus`).
+    """
 
     def __init__(self, crf: Optional[str] = None,
                  use_cls_weights: bool = False, crf_workers: int = 1,
-                 **kwargs) -> None:
+                 absent_classes: str = 'merge', **kwargs) -> None:
         super().__init__(**kwargs)
         self.crf, self.use_cls_weights = crf, use_cls_weights
         self.crf_workers = crf_workers
+        self.absent_classes = absent_classes
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         _require(ctx, 'checkpoint')
@@ -204,7 +208,8 @@ class PredictedLabelStage(_MaskStage):
         self.record(ctx, make_psl_plus_labels(
             model, dataset, out_dir, crf=self.crf,
             use_cls_weights=self.use_cls_weights,
-            crf_workers=self.crf_workers, **self.loader_settings(cfg)))
+            absent_classes=self.absent_classes, crf_workers=self.crf_workers,
+            **self.loader_settings(cfg)))
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
 
@@ -216,8 +221,10 @@ class PSLPlusLabelStage(PredictedLabelStage):
     re-weights them, absent classes are removed, the dense CRF refines."""
 
     def __init__(self, crf: Optional[str] = 'deeplab',
-                 use_cls_weights: bool = True, **kwargs) -> None:
-        super().__init__(crf=crf, use_cls_weights=use_cls_weights, **kwargs)
+                 use_cls_weights: bool = True, absent_classes: str = 'drop',
+                 **kwargs) -> None:
+        super().__init__(crf=crf, use_cls_weights=use_cls_weights,
+                         absent_classes=absent_classes, **kwargs)
 
 
 @STAGES.register_module()
@@ -249,14 +256,8 @@ class SplitSimpleImagesStage(_ToolStage):
                            empty_saliency=split.get('empty_saliency', []))
         print_log(f'stage {ctx.name!r}: {self.report}', logger='current')
         if get_rank() == 0:
-            for key in ('simple', 'complex'):
-                with atomic_write(osp.join(ctx.stage_dir, f'{key}.txt'),
-                                  'w') as handle:
-                    handle.write('\n'.join(split[key]) + '\n')
-            write_contact_sheet(
-                osp.join(ctx.stage_dir, 'simple_sheet.png'), dataset,
-                split['simple'][:self.sheet_images],
-                ctx.inputs.get('saliency'))
+            write_split(split, ctx.stage_dir, dataset,
+                        ctx.inputs.get('saliency'), self.sheet_images)
         return dict(simple='simple.txt', complex='complex.txt',
                     sheet='simple_sheet.png')
 

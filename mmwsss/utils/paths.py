@@ -63,9 +63,7 @@ def resolve_path(path: str, config_path: Optional[str] = None) -> str:
 def _path_fields(cfg: Config) -> Iterator[Tuple[dict, str]]:
     """(container, key) of every path a config may give relatively."""
     for loader in DATALOADERS:
-        dataset = (cfg.get(loader) or {}).get('dataset')
-        if isinstance(dataset, dict) and dataset.get('data_root'):
-            yield dataset, 'data_root'
+        yield from _data_roots((cfg.get(loader) or {}).get('dataset'))
     if isinstance(cfg.get('saliency'), dict):
         for key in ('model_path', 'folder'):
             if cfg.saliency.get(key):
@@ -73,6 +71,19 @@ def _path_fields(cfg: Config) -> Iterator[Tuple[dict, str]]:
     if cfg.get('load_from'):
         yield cfg, 'load_from'
     yield from _checkpoints(cfg.get('model'))
+
+
+def _data_roots(dataset) -> Iterator[Tuple[dict, str]]:
+    """``data_root`` of a dataset config, and of the datasets inside
+    MMEngine's wrappers (``ConcatDataset``'s ``datasets``,
+    ``RepeatDataset``'s ``dataset``)."""
+    if not isinstance(dataset, dict):
+        return
+    if dataset.get('data_root'):
+        yield dataset, 'data_root'
+    for inner in dataset.get('datasets') or []:
+        yield from _data_roots(inner)
+    yield from _data_roots(dataset.get('dataset'))
 
 
 def _checkpoints(node) -> Iterator[Tuple[dict, str]]:

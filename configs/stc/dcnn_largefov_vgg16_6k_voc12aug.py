@@ -1,0 +1,35 @@
+# STC's network in the paper setting: DeepLab-LargeFOV (VGG16, ImageNet
+# init) with the DeepLab-LargeFOV schedule the PSL segmentor trains with
+# (psl/psl_largefov_vgg16_6k_voc12aug.py: SGD lr 1e-3, 10x head, batch 20 of
+# 321x321 crops, 6,000 iterations), so STC and AE-PSL compare on one recipe.
+# Soft-target training (SoftLabelHead), no classification branch.  Its
+# train pipeline loads soft targets from saliency or a (pseudo) mask,
+# whichever the dataset routes (LoadSegTargets): one config serves I-, E-
+# and P-DCNN.  This one reads VOC 2012 train_aug (the complex images);
+# dcnn_largefov_vgg16_6k_voc-simple-folder.py the simple-image folder.
+_base_ = ['../psl/psl_largefov_vgg16_6k_voc12aug.py']
+model = dict(
+    decode_head=dict(
+        _delete_=True,
+        type='SoftLabelHead',
+        seg_head=dict(
+            type='LargeFOVHead',
+            in_channels=512,
+            channels=1024,
+            dilation=12,
+            dropout_ratio=0.5,
+            num_classes={{_base_.num_classes}},
+            align_corners=False,
+            loss_decode=dict(type='SoftLabelCrossEntropyLoss'))),
+    test_cfg=dict(_delete_=True, mode='whole'))
+stc_train_pipeline = [
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadSegTargets'),
+    dict(type='RandomResize', scale=(500, 500), ratio_range=(0.5, 1.5),
+         keep_ratio=True),
+    dict(type='RandomCrop', crop_size={{_base_.crop_size}}),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=stc_train_pipeline))
+saliency = dict(type='U2NetpSaliency', model_path='data/weights/u2netp.onnx')

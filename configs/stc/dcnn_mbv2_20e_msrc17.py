@@ -1,0 +1,28 @@
+# STC's network on MSRC-17 (CPU-sized): the PSL segmentor's recipe
+# (psl/psl_mbv2_20e_msrc17.py: ImageNet MobileNetV2, 1x1 head, whole
+# 320x224 images, AdamW 5e-4, 20 epochs) with soft-target training
+# (SoftLabelHead) and no classification branch.  Its train pipeline loads
+# soft targets from saliency or a (pseudo) mask, whichever the dataset
+# routes (LoadSegTargets): one config serves I-, E- and P-DCNN.
+_base_ = ['../psl/psl_mbv2_20e_msrc17.py']
+norm_cfg = dict(type='BN', requires_grad=True)
+model = dict(
+    decode_head=dict(
+        _delete_=True,
+        type='SoftLabelHead',
+        seg_head=dict(
+            type='FCNHead', in_channels=1280, in_index=0, channels=1280,
+            num_convs=0, concat_input=False, dropout_ratio=0.1,
+            num_classes={{_base_.num_classes}}, norm_cfg=norm_cfg,
+            align_corners=False,
+            loss_decode=dict(type='SoftLabelCrossEntropyLoss'))),
+    test_cfg=dict(_delete_=True, mode='whole'))
+train_dataloader = dict(dataset=dict(pipeline=[
+    dict(type='LoadCheckedImageFromFile'),
+    dict(type='LoadSegTargets'),
+    dict(type='Resize', scale={{_base_.seg_scale}}, keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWSSSInputs'),
+]))
+saliency = dict(type='U2NetpSaliency',
+                model_path='../shared/weights/u2netp.onnx')

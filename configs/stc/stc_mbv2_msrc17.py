@@ -1,0 +1,8 @@
+# STC on MSRC-17 (CPU-sized), from image labels and saliency alone:
+#   python tools/train.py configs/stc/stc_mbv2_msrc17.py
+# The simple images are chosen from MSRC-17 train by the rules of
+# mmwsss/pseudo_labels/simple_images.py; the networks are the PSL
+# segmentor's recipe with soft-target training (dcnn_mbv2_20e_msrc17.py).
+# The stages: configs/_base_/pipelines/stc.py.
+_base_ = ['../_base_/pipelines/stc.py']
+dcnn = 'dcnn_mbv2_20e_msrc17.py'
