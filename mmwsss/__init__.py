@@ -10,6 +10,7 @@ from . import compat
 compat.apply()
 
 from . import (apis, crf, datasets, engine, evaluation,  # noqa: E402,F401
-               models, pseudo_labels, saliency, stages, visualization)
+               models, proposals, pseudo_labels, saliency, stages,
+               visualization)
 
 __version__ = '0.1.0'

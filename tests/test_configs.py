@@ -58,7 +58,9 @@ def test_config_loads_and_builds(path, tmp_path):
         return
     assert cfg.default_scope == 'mmseg'
     assert 'mmwsss' in cfg.custom_imports['imports']
-    if cfg.train_dataloader.dataset.type == 'ImageLabelFolderDataset':
+    train = cfg.train_dataloader.dataset
+    if train.type == 'ImageLabelFolderDataset' and \
+            'classes' not in train.get('metainfo', {}):
         assert model_num_classes(cfg.model) is None  # from labels.txt
         _own_data_folder(cfg, tmp_path)
         prepare_config(cfg, path)
@@ -89,7 +91,7 @@ def _check_pipeline(cfg, path):
             if producer in names:
                 assert names.index(producer) < names.index(name)
     trains = [n for n, s in specs if s['type'] == 'TrainStage']
-    assert len(trains) >= 3  # classifier, PSL, PSL++
+    assert len(trains) >= 2  # a classifier or first network, and more
 
 
 def _palette_png(path, mask):

@@ -87,6 +87,13 @@ class ImageLabelSegDataset(BaseSegDataset):
         saliency_map_path: folder of saliency maps (``<image stem>.png``)
             that become each image's ``saliency_path`` (for soft targets,
             :class:`SaliencySoftTargets`); every image must have one.
+        soft_map_path: folder of soft localization maps (``<image
+            stem>.npz``, HCP's) that become each image's ``soft_map_path``
+            (soft targets, :class:`LoadSoftMap`); every image must have
+            one.
+        proposal_path: folder of object proposals (``<image stem>.npz``)
+            that become each image's ``proposal_path`` (for the HCP
+            classifier, :class:`LoadProposals`); every image must have one.
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -94,10 +101,14 @@ class ImageLabelSegDataset(BaseSegDataset):
                  label_cache_dir: Optional[str] = DEFAULT_CACHE_DIR,
                  pseudo_seg_map_path: Optional[str] = None,
                  saliency_map_path: Optional[str] = None,
+                 soft_map_path: Optional[str] = None,
+                 proposal_path: Optional[str] = None,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
         self.pseudo_seg_map_path = pseudo_seg_map_path
         self.saliency_map_path = saliency_map_path
+        self.soft_map_path = soft_map_path
+        self.proposal_path = proposal_path
         super().__init__(**kwargs)
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -122,12 +133,17 @@ class ImageLabelSegDataset(BaseSegDataset):
         for info, img_labels in zip(data_list, labels):
             info['img_labels'] = self._checked_labels(info, img_labels)
             info['num_classes'] = self.num_classes
-        if self.pseudo_seg_map_path is not None:
-            self._route(data_list, 'seg_map_path', self.pseudo_seg_map_path,
-                        self.seg_map_suffix, 'pseudo mask')
-        if self.saliency_map_path is not None:
-            self._route(data_list, 'saliency_path', self.saliency_map_path,
-                        '.png', 'saliency map')
+        routes = (('seg_map_path', self.pseudo_seg_map_path,
+                   self.seg_map_suffix, 'pseudo mask'),
+                  ('saliency_path', self.saliency_map_path, '.png',
+                   'saliency map'),
+                  ('soft_map_path', self.soft_map_path, '.npz',
+                   'soft localization map'),
+                  ('proposal_path', self.proposal_path, '.npz',
+                   'proposal file'))
+        for key, folder, suffix, what in routes:
+            if folder is not None:
+                self._route(data_list, key, folder, suffix, what)
         return data_list
 
     def list_images(self) -> List[dict]:

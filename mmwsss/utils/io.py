@@ -14,7 +14,7 @@ import contextlib
 import os
 import os.path as osp
 import tempfile
-from typing import Dict, Iterator, Sequence, Union
+from typing import Dict, Iterator, Optional, Sequence, Union
 
 import mmcv
 import numpy as np
@@ -236,4 +236,36 @@ def load_regions_file(path: str) -> Dict[str, np.ndarray]:
                         labels=data['labels'])
     except Exception as exc:
         raise ValueError(f'{path}: not a readable regions file ({exc})') \
+            from exc
+
+
+def save_soft_map(path: str, class_ids: Sequence[int], probs: np.ndarray,
+                  ignore: Optional[np.ndarray] = None) -> None:
+    """Write one image's soft localization map atomically: ``probs`` is
+    ``(len(class_ids), H, W)``, per pixel a distribution over
+    ``class_ids`` (background first); ``ignore`` marks pixels without a
+    target."""
+    probs = np.asarray(probs, dtype=np.float32)
+    if probs.ndim != 3 or probs.shape[0] != len(class_ids):
+        raise ValueError(f'{path}: probs must be (len(class_ids)='
+                         f'{len(class_ids)}, H, W), got {probs.shape}')
+    if ignore is None:
+        ignore = np.zeros(probs.shape[1:], bool)
+    with atomic_write(path) as handle:
+        np.savez_compressed(handle, class_ids=np.asarray(class_ids, np.int64),
+                            probs=probs.astype(np.float16),
+                            ignore=np.asarray(ignore, bool))
+
+
+def load_soft_map(path: str) -> Dict[str, np.ndarray]:
+    """Read a file written by :func:`save_soft_map`."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'soft map file {path} does not exist')
+    try:
+        with np.load(path) as data:
+            return dict(class_ids=data['class_ids'],
+                        probs=data['probs'].astype(np.float32),
+                        ignore=data['ignore'].astype(bool))
+    except Exception as exc:
+        raise ValueError(f'{path}: not a readable soft map file ({exc})') \
             from exc

@@ -17,7 +17,7 @@ class PackWSSSInputs(PackSegInputs):
     index, which erasing uses to find per-image state) in the data
     sample's metainfo.  ``gt_seg_map`` is packed only when a pipeline loaded
     it, soft targets (``gt_soft_seg``) as ``(C, H, W)`` when there are
-    some.
+    some, proposal boxes (``proposals``) when a pipeline loaded them.
 
     Images without labels (MMSeg's ``inference_model`` on a bare image
     path, ``MMSegInferencer``) are packed without them: prediction needs
@@ -35,4 +35,9 @@ class PackWSSSInputs(PackSegInputs):
                 results['gt_soft_seg'].transpose(2, 0, 1))
             packed['data_samples'].gt_soft_seg = PixelData(
                 data=torch.from_numpy(target))
+        if 'proposals' in results:  # HCP's hypotheses, (N, 4) boxes
+            packed['data_samples'].proposals = torch.from_numpy(
+                results['proposals'])
+            packed['data_samples'].proposal_index = torch.from_numpy(
+                results['proposal_index'])
         return packed

@@ -1,10 +1,11 @@
-"""Soft segmentation targets from a saliency map and the image labels (the
-supervision of STC's initial network)."""
+"""Soft segmentation targets: from a saliency map and the image labels (the
+supervision of STC's initial network), or a soft localization map (HCP's
+proposal votes)."""
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmwsss.registry import TRANSFORMS
-from mmwsss.utils.io import read_grey_map
+from mmwsss.utils.io import load_soft_map, read_grey_map
 from .loading import LoadCheckedAnnotations
 
 
@@ -51,19 +52,56 @@ class SaliencySoftTargets(BaseTransform):
 
 
 @TRANSFORMS.register_module()
+class LoadSoftMap(BaseTransform):
+    """Read the image's soft localization map (``soft_map_path``, routed by
+    the dataset's ``soft_map_path``) as the soft target ``gt_soft_seg``
+    ``(H, W, C)``: its distribution over background and the labelled
+    classes, zero elsewhere; ignored pixels get an all-zero row, which the
+    soft-label loss skips.  Put it right after image loading, like
+    :class:`SaliencySoftTargets`."""
+
+    def transform(self, results: dict) -> dict:
+        path = results.get('soft_map_path')
+        if path is None:
+            raise KeyError(f'{results.get("img_path")}: no soft_map_path; '
+                           'set the dataset\'s soft_map_path')
+        soft = load_soft_map(path)
+        shape = tuple(results['img_shape'][:2])
+        if soft['probs'].shape[1:] != shape:
+            raise ValueError(f'{path}: soft map size {soft["probs"].shape[1:]}'
+                             f' differs from image {results["img_path"]} '
+                             f'size {shape}')
+        num_classes = results['num_classes']
+        if soft['class_ids'].max(initial=0) >= num_classes:
+            raise ValueError(f'{path}: class ids {soft["class_ids"]} outside '
+                             f'the dataset\'s {num_classes} classes')
+        target = np.zeros(shape + (num_classes, ), np.float32)
+        target[..., soft['class_ids']] = soft['probs'].transpose(1, 2, 0)
+        target[soft['ignore']] = 0
+        results['gt_soft_seg'] = target
+        results.setdefault('seg_fields', []).append('gt_soft_seg')
+        return results
+
+
+@TRANSFORMS.register_module()
 class LoadSegTargets(BaseTransform):
     """An image's training target, whichever the dataset routes: soft
     targets from its saliency map when it has ``saliency_path``
-    (``saliency_map_path`` of the dataset), else its (pseudo) mask
+    (``saliency_map_path`` of the dataset) or from its soft localization
+    map (``soft_map_path``), else its (pseudo) mask
     (:class:`LoadCheckedAnnotations`).  One training pipeline then serves
-    every stage of STC: the first trains on saliency, the next ones on
-    predicted masks, with the same network and augmentation."""
+    every stage of STC (the first trains on saliency, the next ones on
+    predicted masks) and HCP's segmentor, with the same network and
+    augmentation."""
 
     def __init__(self) -> None:
-        self.soft = SaliencySoftTargets()
+        self.saliency = SaliencySoftTargets()
+        self.soft_map = LoadSoftMap()
         self.hard = LoadCheckedAnnotations()
 
     def transform(self, results: dict) -> dict:
         if 'saliency_path' in results:
-            return self.soft(results)
+            return self.saliency(results)
+        if 'soft_map_path' in results:
+            return self.soft_map(results)
         return self.hard(results)

@@ -1,0 +1,10 @@
+# The proposal-based baseline on MSRC-17 (CPU-sized), from image labels:
+#   python tools/train.py configs/hcp/hcp_mbv2_msrc17.py
+# HCP classifier on ImageNet MobileNetV2 over selective-search proposals,
+# re-ranked soft localization maps, and the segmentation net of STC
+# (stc/dcnn_mbv2_20e_msrc17.py: the PSL recipe with soft targets), so the
+# ladder HCP -> STC -> AE-PSL compares methods on one backbone and recipe.
+# The stages: configs/_base_/pipelines/hcp.py.
+_base_ = ['../_base_/pipelines/hcp.py']
+classifier = 'hcp-classifier_mbv2_12e_msrc17.py'
+segmentor = '../stc/dcnn_mbv2_20e_msrc17.py'

@@ -1,0 +1,98 @@
+"""Stages of the proposal-based baseline (HCP): proposals, the
+classifier's scores of them, and the re-ranked soft localization maps.
+Each runs one step of :mod:`mmwsss.proposals` (per image, atomic,
+resumable, sharded over ranks)."""
+import os.path as osp
+from typing import Dict, Optional, Sequence
+
+from mmengine.config import Config
+from mmengine.dist import barrier
+from mmengine.logging import print_log
+
+from mmwsss.apis import init_model
+from mmwsss.proposals import (make_localization_maps, make_proposals,
+                              score_proposals)
+from mmwsss.registry import STAGES
+from .base import StageContext
+from .label_stages import _device, _require, _ToolStage
+
+
+@STAGES.register_module()
+class ProposalStage(_ToolStage):
+    """Object proposals (output ``proposals``, one ``.npz`` per image) of
+    the images of every dataloader in ``dataset_keys`` (the training
+    images, and the validation ones the classifier is validated on), with
+    the selective-search settings of the config's ``proposals`` dict
+    (:data:`mmwsss.proposals.DEFAULT_PROPOSAL_SETTINGS` for the rest),
+    which later stages check the files against."""
+
+    def __init__(self, dataset_keys: Sequence[str] = ('cam_dataloader',
+                                                      'val_dataloader'),
+                 workers: int = 1, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.dataset_keys = tuple(dataset_keys)
+        self.workers = workers
+
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        tallies = {}
+        settings = cfg.get('proposals')
+        for key in self.dataset_keys:
+            self.dataset_key = key
+            tallies[key] = make_proposals(
+                self.dataset(cfg), osp.join(ctx.stage_dir, 'proposals'),
+                settings, num_workers=self.workers)
+        self.record(ctx, tallies)
+        return dict(proposals='proposals')
+
+
+@STAGES.register_module()
+class ProposalScoreStage(_ToolStage):
+    """Scores and candidate features of every training image's proposals
+    from the HCP classifier of input ``checkpoint`` (output ``scores``);
+    the dataset (``cam_dataloader``) must route input ``proposals``."""
+
+    def __init__(self, candidates: int = 10, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.candidates = candidates
+
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        _require(ctx, 'checkpoint')
+        dataset = self.dataset(cfg)
+        model = init_model(cfg, ctx.inputs['checkpoint'], device=_device(ctx))
+        self.record(ctx, score_proposals(
+            model, dataset, osp.join(ctx.stage_dir, 'scores'),
+            candidates=self.candidates, **self.loader_settings(cfg)))
+        return dict(scores='scores')
+
+
+@STAGES.register_module()
+class LocalizationMapStage(_ToolStage):
+    """Re-ranking over the dataset, then soft localization maps (output
+    ``maps``, for training) and their argmax ``masks`` (for evaluation) of
+    the training images, from inputs ``scores`` and ``proposals``."""
+
+    def __init__(self, min_score: float = 0.5,
+                 nearest_images: Optional[int] = None, vote_top: int = 5,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.min_score, self.nearest_images = min_score, nearest_images
+        self.vote_top = vote_top
+
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        _require(ctx, 'scores', 'proposals')
+        dataset = self.dataset(cfg)
+        tally = make_localization_maps(
+            dataset, ctx.inputs['scores'], ctx.inputs['proposals'],
+            ctx.stage_dir, min_score=self.min_score,
+            nearest_images=self.nearest_images, vote_top=self.vote_top,
+            proposal_settings=cfg.get('proposals'))
+        self.record(ctx, tally)
+        barrier()
+        labelled = sum(1 for i in range(len(dataset))
+                       if dataset.get_data_info(i)['img_labels'])
+        print_log(f'stage {ctx.name!r}: {tally["missing"]} labelled classes '
+                  f'of {labelled} labelled images had no confident proposal '
+                  f'(their free pixels ignored); classes re-ranked from a '
+                  f'single image: {tally["single_image_classes"]}',
+                  logger='current')
+        return dict(maps='maps', masks='masks')
