@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Issue 11: the proposal-based baseline (HCP) on MSRC-17 end to end: the
+# argmax localization maps' mIoU on train (score_maps), final val mIoU
+# (test), wall time per stage (tools/stage_report.py: proposal time per
+# image = the proposals stage over 353 images; re-ranking in the
+# localization_maps stage's tally), and the proposals' recall of the
+# ground-truth objects (evaluation only).  Needs ../shared.
+#   bash benchmarks/msrc17_hcp.sh          # SEED=0 W=work_dirs/... to change
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SEED=${SEED:-0}
+W=${W:-work_dirs/hcp_mbv2_msrc17_seed$SEED}
+python tools/train.py configs/hcp/hcp_mbv2_msrc17.py --work-dir "$W" \
+    --seed "$SEED"
+python tools/stage_report.py "$W"
+python benchmarks/proposal_recall.py \
+    configs/hcp/hcp-classifier_mbv2_12e_msrc17.py "$W/proposals/proposals"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Issue 10: STC on MSRC-17 end to end (val mIoU after I-, E- and P-DCNN,
+# wall time per stage: tools/stage_report.py), then how the final score
+# moves with the number of simple images: the split redone with stricter
+# and looser thresholds (the saliency maps reused), every later stage
+# rerun.  AE-PSL on the same data, backbone and recipe:
+# benchmarks/msrc17_ae_psl.sh.  Needs ../shared (MSRC-17, the weights).
+#   bash benchmarks/msrc17_stc.sh          # SEED=0 W=work_dirs/... to change
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SEED=${SEED:-0}
+W=${W:-work_dirs/stc_mbv2_msrc17_seed$SEED}
+PIPELINE=configs/stc/stc_mbv2_msrc17.py
+
+python tools/train.py $PIPELINE --work-dir "$W" --seed "$SEED"
+python tools/stage_report.py "$W"
+
+# fewer simple images (cleaner ones) and more (noisier ones)
+declare -A RULES=(
+    [strict]="stages.split.rules.max_outside=0.05 stages.split.rules.min_compactness=0.9"
+    [loose]="stages.split.rules.max_outside=0.2 stages.split.rules.min_compactness=0.6"
+)
+for variant in strict loose; do
+    V="${W}_$variant"
+    mkdir -p "$V"
+    [ -e "$V/saliency" ] || cp -r "$W/saliency" "$V/"
+    python tools/train.py $PIPELINE --work-dir "$V" --seed "$SEED" \
+        --cfg-options ${RULES[$variant]}
+    python tools/stage_report.py "$V"
+done
