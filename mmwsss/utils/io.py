@@ -269,3 +269,16 @@ def load_soft_map(path: str) -> Dict[str, np.ndarray]:
     except Exception as exc:
         raise ValueError(f'{path}: not a readable soft map file ({exc})') \
             from exc
+
+
+def load_proposal_boxes(path: str) -> np.ndarray:
+    """The ``(N, 4)`` boxes of a proposal file
+    (:mod:`mmwsss.proposals.proposal_files`), best first."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'proposal file {path} does not exist')
+    try:
+        with np.load(path) as data:
+            return data['boxes'].astype(np.float32)
+    except Exception as exc:
+        raise ValueError(f'{path}: not a readable proposal file ({exc})') \
+            from exc

@@ -4,6 +4,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmwsss.registry import TRANSFORMS
+from mmwsss.utils.io import load_proposal_boxes
 
 
 @TRANSFORMS.register_module()
@@ -28,12 +29,11 @@ class LoadProposals(BaseTransform):
         self.max_count, self.min_side = max_count, min_side
 
     def transform(self, results: dict) -> dict:
-        from mmwsss.proposals import load_proposals
         path = results.get('proposal_path')
         if path is None:
             raise KeyError(f'{results.get("img_path")}: no proposal_path; '
                            'set the dataset\'s proposal_path')
-        boxes = load_proposals(path).boxes[:self.max_count].copy()
+        boxes = load_proposal_boxes(path)[:self.max_count].copy()
         height, width = results['img_shape'][:2]
         scale = results.get('scale_factor', (1.0, 1.0))
         ori_h, ori_w = results.get('ori_shape', (height, width))[:2]
