@@ -60,6 +60,17 @@ def test_overlapping_regions_go_to_the_higher_cam():
     assert out.tolist() == [[1, 2], [2, 2]]
 
 
+def test_ae_mode_scores_the_regions_alone():
+    """Given CAMs, ``ae`` still labels only the erasing regions: a CAM
+    that fires everywhere must not turn the background into objects."""
+    regions = np.zeros((1, 1, 2, 2), bool)
+    regions[0, 0, 0] = True
+    cams = np.ones((1, 2, 2), np.float32)
+    out = compose_pseudo_label('ae', (2, 2), [4], cams=cams,
+                               regions=regions, fuse_steps=1)
+    assert out.tolist() == [[4, 4], [0, 0]]
+
+
 def test_cam_saliency_labels_only_where_both_cues_agree():
     """Salient + CAM: the class; neither: background; one of the two:
     ignored (a salient-object miss must not make object evidence

@@ -140,12 +140,14 @@ def compose_pseudo_label(mode: str,
         return np.zeros((height, width), np.uint8)
     if mode == 'cam':
         return cams_to_label_map(cams, labels, bg_threshold)
-    claims = object_claims(mode, (height, width), cams, regions, fuse_steps,
-                           cam_threshold)
     if mode == 'ae':
-        out = assign_regions(claims, labels, cams)
+        # the regions alone: CAMs only settle pixels two regions share
+        regions_only = fuse_regions(regions, fuse_steps, (height, width))
+        out = assign_regions(regions_only, labels, cams)
         out[out == IGNORE] = 0
         return out
+    claims = object_claims(mode, (height, width), cams, regions, fuse_steps,
+                           cam_threshold)
     mined = fuse_regions(regions, fuse_steps, (height, width)).any(axis=0) \
         if mode == 'ae_saliency' else claims.any(axis=0)
     return agree_with_saliency(claims, mined, labels, cams,
