@@ -89,18 +89,15 @@ def assign_regions(masks: np.ndarray, labels: Sequence[int],
     return out
 
 
-def object_claims(mode: str, shape: Sequence[int],
-                  cams: Optional[np.ndarray], regions: Optional[np.ndarray],
-                  fuse_steps: int, cam_threshold: float) -> np.ndarray:
+def object_claims(fused: Optional[np.ndarray], cams: Optional[np.ndarray],
+                  cam_threshold: float) -> np.ndarray:
     """``(L, H, W)`` bool: where each labelled class's object cue fires
-    (fused erasing regions for the ``ae`` modes, CAM >= ``cam_threshold``
+    (its ``fused`` erasing regions, if any, or CAM >= ``cam_threshold``
     where CAMs are given)."""
-    claims = np.zeros((0, ) + tuple(shape), bool)
-    if mode.startswith('ae'):
-        claims = fuse_regions(regions, fuse_steps, shape)
+    claims = fused
     if cams is not None:
         cam_claims = cams >= cam_threshold
-        claims = cam_claims if not len(claims) else claims | cam_claims
+        claims = cam_claims if claims is None else claims | cam_claims
     return claims
 
 
@@ -140,16 +137,15 @@ def compose_pseudo_label(mode: str,
         return np.zeros((height, width), np.uint8)
     if mode == 'cam':
         return cams_to_label_map(cams, labels, bg_threshold)
+    fused = fuse_regions(regions, fuse_steps, (height, width)) \
+        if mode.startswith('ae') else None
     if mode == 'ae':
         # the regions alone: CAMs only settle pixels two regions share
-        regions_only = fuse_regions(regions, fuse_steps, (height, width))
-        out = assign_regions(regions_only, labels, cams)
+        out = assign_regions(fused, labels, cams)
         out[out == IGNORE] = 0
         return out
-    claims = object_claims(mode, (height, width), cams, regions, fuse_steps,
-                           cam_threshold)
-    mined = fuse_regions(regions, fuse_steps, (height, width)).any(axis=0) \
-        if mode == 'ae_saliency' else claims.any(axis=0)
+    claims = object_claims(fused, cams, cam_threshold)
+    mined = (fused if fused is not None else claims).any(axis=0)
     return agree_with_saliency(claims, mined, labels, cams,
                                saliency >= saliency_threshold)
 
