@@ -204,6 +204,9 @@ def test_votes_give_soft_targets_and_missing_classes_ignore_free_pixels():
     assert ids.tolist() == [0, 5]
     assert np.allclose(probs.sum(0), 1) and not ignore.any()
     assert np.allclose(probs[1, 0], [1, 1, 0.5, 0.5, 0, 0])
+    # a pixel takes the best rank covering it: the union, graded by rank
+    ids, probs, _ = vote_map(strips, {5: np.array([1, 0])}, [5], (4, 6))
+    assert np.allclose(probs[1, 0], [1, 1, 1, 1, 0, 0])
     # class 7 labelled but without a confident proposal
     ids, probs, ignore = vote_map(strips, {5: np.array([0])}, [5, 7],
                                   (4, 6), vote_top=1)

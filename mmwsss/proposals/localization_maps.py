@@ -1,15 +1,25 @@
 """Step (HCP): soft localization maps, voted by the re-ranked proposals.
 
-For every labelled class of an image, its ``vote_top`` best re-ranked
-proposals vote with their masks (the selective-search regions, not just
-their boxes): ``V_c(x)`` is the share of them covering pixel ``x``.  Per
-pixel the target is a distribution over background and the labelled
-classes: ``p_c = V_c / max(1, sum V)``, background the rest, so a pixel
-every top proposal of "dog" covers is dog, one half of them cover is dog
-and background with 0.5 each (the talk's soft supervision).  A labelled
-class with no confident proposal cannot be placed: the pixels no other
-class claims are ignored (it may be anywhere there), counted in the tally.
-Images without labels are background.
+Every confident proposal of a labelled class votes with its mask (the
+selective-search region, not just its box), weighted by its place in the
+re-ranking: the ``k``-th of ``n`` weighs ``1 - k / n`` (the best 1).  A
+pixel takes the weight of the best-ranked proposal covering it,
+``V_c(x)``: the union of the ranked proposals, graded by rank.  Per pixel
+the target is a distribution over background and the labelled classes:
+``p_c = V_c / max(1, sum V)``, background the rest, so a pixel the
+best proposals of "dog" cover is dog, one only the doubtful half covers
+is mostly background (the talk's soft supervision).
+
+Why a union and not a majority of the top few: the max-over-proposals
+classifier scores object *parts* highest (on MSRC-17 the best proposal of
+a class covers a median 0.4 % of the image; benchmarks/
+hcp_score_diagnosis.py), and selective-search regions are parts more
+often than objects, so the top proposals agree only on a part, while
+their union (re-ranking pruning what lies elsewhere) rebuilds the object.
+
+A labelled class with no confident proposal cannot be placed: the pixels
+no other class claims are ignored (it may be anywhere there), counted in
+the tally.  Images without labels are background.
 
 Written per image: ``maps/<stem>.npz`` (:func:`mmwsss.utils.io.save_soft_map`)
 for training, ``masks/<stem>.png`` (argmax, ignored pixels 255) for
@@ -30,16 +40,32 @@ from .reranking import rerank_dataset
 from .scoring import load_scores
 
 
+def rank_weights(count: int) -> np.ndarray:
+    """``1 - k / count`` for ranks ``k = 0 .. count - 1``: the best
+    proposal weighs 1, the last ``1 / count``."""
+    return 1.0 - np.arange(count, dtype=np.float32) / max(count, 1)
+
+
+def ranked_union(proposals, ranked: np.ndarray, shape) -> np.ndarray:
+    """``V_c``: per pixel the rank weight of the best-ranked proposal
+    covering it (0 where none does); index -1 is the whole frame."""
+    votes = np.zeros(shape, np.float32)
+    for index, weight in zip(ranked, rank_weights(len(ranked))):
+        mask = (proposals.mask(int(index)) if index >= 0 else
+                np.ones(shape, bool))
+        np.maximum(votes, np.where(mask, weight, 0.0), out=votes)
+    return votes
+
+
 def vote_map(proposals, ranking: Dict[int, np.ndarray], labels,
-             shape, vote_top: int = 5):
-    """``(class_ids, probs, ignore)`` of one image (see module doc)."""
+             shape, vote_top: Optional[int] = None):
+    """``(class_ids, probs, ignore)`` of one image (see module doc);
+    ``vote_top`` limits the voters to the best ``vote_top`` of each
+    class (default: every confident proposal)."""
     labels = sorted(int(c) for c in labels)
     placed = [c for c in labels if c in ranking and len(ranking[c])]
-    votes = []
-    for cls in placed:
-        masks = [proposals.mask(int(i)) if i >= 0 else np.ones(shape, bool)
-                 for i in ranking[cls][:vote_top]]
-        votes.append(np.mean(masks, axis=0, dtype=np.float32))
+    votes = [ranked_union(proposals, ranking[c][:vote_top], shape)
+             for c in placed]
     votes = np.stack(votes) if votes else np.zeros((0, ) + shape, np.float32)
     objects = votes / np.maximum(votes.sum(0, keepdims=True), 1.0)
     background = 1.0 - objects.sum(0, keepdims=True)
@@ -53,7 +79,8 @@ def vote_map(proposals, ranking: Dict[int, np.ndarray], labels,
 def make_localization_maps(dataset, score_dir: str, proposal_dir: str,
                            out_dir: str, min_score: float = 0.5,
                            nearest_images: Optional[int] = None,
-                           vote_top: int = 5, proposal_settings=None,
+                           vote_top: Optional[int] = None,
+                           proposal_settings=None,
                            show_progress: bool = True) -> Dict[str, int]:
     """Re-rank over the whole dataset, then write this rank's maps and
     masks into ``out_dir/maps`` and ``out_dir/masks``.

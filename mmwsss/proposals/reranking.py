@@ -11,10 +11,12 @@ better ``p`` ranks.  Features are L2-normalised (the distance ignores
 feature magnitude) and compared in blocks of rows: one matrix product per
 block, a scatter-min over images, no Python loop over proposal pairs.
 
-Cost for a VOC-sized class (person: ~4,000 images x 10 candidates =
-40,000 proposals of 512 dimensions): 40,000^2 distances, ~1.6e9
-multiply-adds x 512 ~ 0.8 TFLOP, memory bounded by the block
-(``block_rows`` x proposals floats; 2048 x 40,000 x 4 B = 330 MB).
+Cost for a VOC-sized class (person: ~4,000 images x at most 50
+candidates = 200,000 proposals of 512 dimensions): 4e10 distances x 512
+multiply-adds ~ 20 TFLOP (minutes on a GPU, hours on 2 CPU cores: lower
+the scoring stage's ``candidates`` or set ``nearest_images`` there),
+memory bounded by the block (``block_rows`` x proposals floats;
+512 x 200,000 x 4 B = 400 MB).
 
 A class labelled in a single image has no other image to compare with: its
 proposals keep the classifier's order (``single_image_classes`` in the
@@ -28,7 +30,7 @@ import torch
 
 def consistency_scores(features: torch.Tensor, image_ids: torch.Tensor,
                        nearest_images: Optional[int] = None,
-                       block_rows: int = 2048) -> torch.Tensor:
+                       block_rows: int = 512) -> torch.Tensor:
     """Per proposal, the mean over the other images of its shortest
     distance to that image's proposals (over the ``nearest_images``
     closest images when given): ``(N,)``, smaller is better.

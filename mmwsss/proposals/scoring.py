@@ -7,6 +7,9 @@ proposal in the image's proposal file; -1 is the whole frame),
 ``candidates`` best proposals of every labelled class (the whole frame
 excluded: it localises nothing), ``feature_rows`` (rows of ``index``) and
 their L2-normalised ``features``, which re-ranking compares across images.
+The default of 50 keeps about every confident proposal (on MSRC-17 a
+labelled class has a median 35 proposals scored >= 0.5): the maps take
+the union of the ranked ones (:mod:`.localization_maps`).
 Only images and image-level labels are read.
 """
 from typing import Dict
@@ -59,7 +62,7 @@ def load_scores(path: str) -> Dict[str, np.ndarray]:
 
 
 @torch.no_grad()
-def score_proposals(model, dataset, out_dir: str, candidates: int = 10,
+def score_proposals(model, dataset, out_dir: str, candidates: int = 50,
                     batch_size: int = 1, num_workers: int = 0,
                     show_progress: bool = True) -> Dict[str, int]:
     """Write ``out_dir/<image stem>.npz`` for this rank's images (a

@@ -51,7 +51,7 @@ class ProposalScoreStage(_ToolStage):
     from the HCP classifier of input ``checkpoint`` (output ``scores``);
     the dataset (``cam_dataloader``) must route input ``proposals``."""
 
-    def __init__(self, candidates: int = 10, **kwargs) -> None:
+    def __init__(self, candidates: int = 50, **kwargs) -> None:
         super().__init__(**kwargs)
         self.candidates = candidates
 
@@ -72,7 +72,8 @@ class LocalizationMapStage(_ToolStage):
     the training images, from inputs ``scores`` and ``proposals``."""
 
     def __init__(self, min_score: float = 0.5,
-                 nearest_images: Optional[int] = None, vote_top: int = 5,
+                 nearest_images: Optional[int] = None,
+                 vote_top: Optional[int] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.min_score, self.nearest_images = min_score, nearest_images
