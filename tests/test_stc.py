@@ -253,9 +253,16 @@ def test_synthetic_stc_pipeline_end_to_end(synthetic_root, tmp_path):
         log = open(next((work / stage).glob('*/*.log'))).read()
         assert f'Load checkpoint from {work / init}' in log or \
             str(work / init) in log, stage
-    metrics = {name: json.load(open(work / name / 'metrics.json'))['mIoU']
-               for name in ('test_i', 'test_e', 'test')}
-    assert all(0 <= m <= 100 for m in metrics.values())
+    # each stage trains on its predecessor's output and must not lose
+    # what it had: I <= E <= P (half a point of slack).  On 24 tiny images
+    # the scratch-trained I-DCNN gets a few dozen iterations and predicts
+    # background everywhere, so the three are close here; on the default
+    # synthetic data (400 images) they climb: docs/benchmarks.md
+    i_net, e_net, p_net = (
+        json.load(open(work / name / 'metrics.json'))['mIoU']
+        for name in ('test_i', 'test_e', 'test'))
+    assert i_net - 0.5 <= e_net and e_net - 0.5 <= p_net, \
+        (i_net, e_net, p_net)
     out = run_tool('tools/stage_report.py', str(work)).stdout
     assert '| split | SplitSimpleImagesStage |' in out
 
