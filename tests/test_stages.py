@@ -37,6 +37,18 @@ def test_placeholders_fill_nested_values_and_reject_typos():
         fill_placeholders('{mask}', dict(masks='/m'))
 
 
+def test_common_options_keep_dotted_keys_beside_nested_ones():
+    """A template's ``'loader.dataset.data_root'`` and a user's
+    ``common_cfg_options.loader.dataset.size=64`` both reach the stage."""
+    from mmwsss.stages.base import merge_options
+    cfg = Config(dict(loader=dict(dataset=dict(data_root='default',
+                                               size=96, kind='x'))))
+    merge_options(cfg, {'loader.dataset.data_root': '/mine',
+                        'loader': dict(dataset=dict(size=64))})
+    assert cfg.loader.dataset.to_dict() == dict(data_root='/mine', size=64,
+                                                kind='x')
+
+
 def test_stages_run_after_the_stages_they_read(init_scope):
     from mmwsss.stages import StageError, ordered_specs
     stages = dict(

@@ -37,6 +37,17 @@ from mmwsss.apis.config_checks import prepare_config
 PLACEHOLDER = re.compile(r'\{(\w+)\}')
 
 
+def merge_options(cfg: Config, options: Dict[str, Any]) -> None:
+    """Merge ``{dotted key: value}`` options into ``cfg`` one key at a
+    time.  ``Config.merge_from_dict`` builds one tree from all keys first,
+    so ``a.b.c`` and a nested ``a`` (what ``--cfg-options
+    common_cfg_options.a.b.d=1`` adds beside a template's
+    ``'a.b.c': ...``) collide and the later one silently drops the other.
+    """
+    for key, value in options.items():
+        cfg.merge_from_dict({key: value})
+
+
 def fill_placeholders(value: Any, values: Dict[str, str]) -> Any:
     """Replace ``{name}`` in every string of ``value`` (nested dicts and
     lists too) by ``values[name]``; unknown names are an error, so a typo
@@ -117,8 +128,7 @@ class BaseStage(ABC):
             path = ctx.pipeline_config
             cfg = Config(dict(config))
         for options in (ctx.common_cfg_options, self.cfg_options):
-            if options:
-                cfg.merge_from_dict(ctx.fill(dict(options)))
+            merge_options(cfg, ctx.fill(dict(options or {})))
         cfg.work_dir = ctx.stage_dir
         return prepare_config(cfg, path)
 
