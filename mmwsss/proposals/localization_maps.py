@@ -68,7 +68,8 @@ def vote_map(proposals, ranking: Dict[int, np.ndarray], labels,
              for c in placed]
     votes = np.stack(votes) if votes else np.zeros((0, ) + shape, np.float32)
     objects = votes / np.maximum(votes.sum(0, keepdims=True), 1.0)
-    background = 1.0 - objects.sum(0, keepdims=True)
+    # where the classes share the whole pixel, 1 - sum can round below 0
+    background = np.maximum(1.0 - objects.sum(0, keepdims=True), 0.0)
     probs = np.concatenate([background, objects])
     ignore = np.zeros(shape, bool)
     if len(placed) < len(labels):
