@@ -412,6 +412,21 @@ def test_stage_report_lists_stages_and_results(pipeline_run):
     assert 'ignored_pixels' in masks and 'empty_labelled_images' in masks
 
 
+def test_stage_report_skips_folders_that_are_not_stages(tmp_path):
+    """A stage that started and stopped is listed as incomplete; a data
+    folder the user keeps in the work dir is not a stage."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'stage_report', osp.join(REPO, 'tools', 'stage_report.py'))
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    (tmp_path / 'psl').mkdir()
+    (tmp_path / 'psl' / 'stage_started.json').write_text('{}')
+    (tmp_path / 'data' / 'images').mkdir(parents=True)
+    assert report.stage_rows(str(tmp_path)) == [
+        dict(stage='psl', status='incomplete')]
+
+
 def test_seed_and_amp_reach_every_training_stage(init_scope, tmp_path):
     """tools/train.py --seed / --amp on a pipeline: every training
     stage's resolved config gets them."""

@@ -13,6 +13,7 @@ import os
 import os.path as osp
 
 MARKER = 'stage_done.json'  # as mmwsss.stages.MARKER (no torch import here)
+STARTED = 'stage_started.json'  # written when a stage starts
 
 
 def stage_rows(work_dir: str):
@@ -23,7 +24,9 @@ def stage_rows(work_dir: str):
             continue  # a stage folder moved aside by --redo-changed
         marker_path = osp.join(work_dir, name, MARKER)
         if not osp.isfile(marker_path):
-            if osp.isdir(osp.join(work_dir, name)):
+            # a stage that started and did not finish; other folders (data
+            # or outputs a user keeps in the work dir) are not stages
+            if osp.isfile(osp.join(work_dir, name, STARTED)):
                 rows.append(dict(stage=name, status='incomplete'))
             continue
         with open(marker_path) as handle:
