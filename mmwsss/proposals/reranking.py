@@ -14,7 +14,8 @@ block, a scatter-min over images, no Python loop over proposal pairs.
 Cost for a VOC-sized class (person: ~4,000 images x at most 50
 candidates = 200,000 proposals of 512 dimensions): 4e10 distances x 512
 multiply-adds ~ 20 TFLOP (minutes on a GPU, hours on 2 CPU cores: lower
-the scoring stage's ``candidates`` or set ``nearest_images`` there),
+the scoring stage's ``candidates``; ``nearest_images`` changes the
+accumulation, not the number of distances),
 memory bounded by the block (``block_rows`` x proposals floats;
 512 x 200,000 x 4 B = 400 MB).
 
