@@ -15,3 +15,7 @@ python tools/train.py configs/hcp/hcp_mbv2_msrc17.py --work-dir "$W" \
 python tools/stage_report.py "$W"
 python benchmarks/proposal_recall.py \
     configs/hcp/hcp-classifier_mbv2_12e_msrc17.py "$W/proposals/proposals"
+# why the maps miss objects: the classifier's proposal scores against the
+# ground truth (evaluation only)
+python benchmarks/hcp_score_diagnosis.py \
+    configs/hcp/hcp-classifier_mbv2_12e_msrc17.py "$W"

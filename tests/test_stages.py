@@ -209,6 +209,17 @@ def test_a_stage_on_another_dataset_stops_the_run(init_scope,
 
 
 # ------------------------------------------------- the synthetic pipeline
+def _load_tool(name):
+    """``tools/<name>.py`` as a module (the tools are scripts, not a
+    package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        f'{name}_tool', osp.join(REPO, 'tools', name + '.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _train(work_dir, options, *extra, wait=True, launcher=False):
     cmd = [sys.executable, 'tools/train.py', PIPELINE, '--work-dir',
            str(work_dir), *extra, '--cfg-options', *options]
@@ -415,11 +426,7 @@ def test_stage_report_lists_stages_and_results(pipeline_run):
 def test_stage_report_skips_folders_that_are_not_stages(tmp_path):
     """A stage that started and stopped is listed as incomplete; a data
     folder the user keeps in the work dir is not a stage."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'stage_report', osp.join(REPO, 'tools', 'stage_report.py'))
-    report = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(report)
+    report = _load_tool('stage_report')
     (tmp_path / 'psl').mkdir()
     (tmp_path / 'psl' / 'stage_started.json').write_text('{}')
     (tmp_path / 'data' / 'images').mkdir(parents=True)
@@ -430,11 +437,7 @@ def test_stage_report_skips_folders_that_are_not_stages(tmp_path):
 def test_seed_and_amp_reach_every_training_stage(init_scope, tmp_path):
     """tools/train.py --seed / --amp on a pipeline: every training
     stage's resolved config gets them."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', osp.join(REPO, 'tools', 'train.py'))
-    train_tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train_tool)
+    train_tool = _load_tool('train')
     from mmwsss.stages import StageContext
     from mmwsss.stages.pipeline import build_stage, ordered_specs
     cfg = Config.fromfile(osp.join(REPO, PIPELINE))
