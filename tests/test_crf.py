@@ -181,6 +181,35 @@ def test_crf_in_worker_processes_is_deterministic_and_ordered():
     np.testing.assert_array_equal(parallel[4], refine_probs(*tasks[4]))
 
 
+def test_streamed_map_pulls_tasks_lazily_and_keeps_order():
+    """``imap`` takes a task only when fewer than ``max_pending`` are in
+    flight (so the parent can run the network for the next image while
+    the workers refine), and yields results in input order."""
+    img, truth = two_halves(noise=10.0)
+    pulled = []
+
+    def tasks():
+        for seed in range(6):
+            pulled.append(seed)
+            yield img, noisy_probs(truth, seed=seed), 'psa', 3
+
+    with worker_pool(2) as parallel:
+        stream = parallel.imap(refine_probs, tasks(), max_pending=2)
+        first = next(stream)
+        assert len(pulled) <= 3  # two in flight, the next one not yet
+        rest = list(stream)
+    assert len(pulled) == 6 and len(rest) == 5
+    expected = [refine_probs(img, noisy_probs(truth, seed=seed), 'psa', 3)
+                for seed in range(6)]
+    for got, want in zip([first] + rest, expected):
+        np.testing.assert_array_equal(got, want)
+    with worker_pool(1) as serial:  # in-process: lazy as well
+        stream = serial.imap(refine_probs, tasks())
+        pulled.clear()
+        next(stream)
+        assert pulled == [0]
+
+
 # ------------------------------------------------------------ postprocess
 def test_dense_crf_postprocess_on_tensor_logits():
     img, truth = two_halves(noise=10.0)

@@ -212,8 +212,9 @@ def test_psl_plus_labels_are_deterministic_and_restricted(
     stats = make_psl_plus_labels(model, dataset, str(first), crf='deeplab',
                                  batch_size=4, show_progress=False)
     assert stats['written'] == 6
+    # one image at a time, streamed to two CRF worker processes
     make_psl_plus_labels(model, dataset, str(second), crf='deeplab',
-                         batch_size=1, show_progress=False)
+                         batch_size=1, crf_workers=2, show_progress=False)
     for index in range(6):
         info = dataset.get_data_info(index)
         name = info['img_path'].rsplit('/', 1)[-1].replace('.jpg', '.png')

@@ -88,7 +88,7 @@ def _propose(img_path: str, out_path: str, settings: dict, seed: int
 
 
 def make_proposals(dataset, out_dir: str, settings: Optional[dict] = None,
-                   num_workers: int = 1, batch_size: int = 8,
+                   num_workers: int = 1,
                    show_progress: bool = True) -> Dict[str, int]:
     """Write ``out_dir/<image stem>.npz`` for this rank's images.
 
@@ -97,12 +97,12 @@ def make_proposals(dataset, out_dir: str, settings: Optional[dict] = None,
     """
     settings = proposal_settings(settings)
     shard = ImageShard(dataset, out_dir, '.npz', show_progress=show_progress)
+    tasks = ((info['img_path'], shard.out_path(info), settings,
+              image_seed(image_stem(info)))
+             for infos in shard.info_batches() for info in infos)
     with worker_pool(num_workers) as parallel:
-        for infos in shard.info_batches(batch_size * max(num_workers, 1)):
-            tasks = [(info['img_path'], shard.out_path(info), settings,
-                      image_seed(image_stem(info))) for info in infos]
-            for count, fallback in parallel(_propose, tasks):
-                shard.count('whole_image', int(fallback))
-                shard.count('proposals', count)
-            shard.advance(len(tasks))
+        for count, fallback in parallel.imap(_propose, tasks):
+            shard.count('whole_image', int(fallback))
+            shard.count('proposals', count)
+            shard.advance()
     return shard.tally()

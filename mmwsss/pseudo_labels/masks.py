@@ -227,13 +227,12 @@ def make_pseudo_labels(dataset,
         thresholds=dict(fuse_steps=fuse_steps, bg_threshold=bg_threshold,
                         saliency_threshold=saliency_threshold,
                         cam_threshold=cam_threshold))
+    tasks = ((dict(img_path=info['img_path'], img_labels=info['img_labels']),
+              shard.out_path(info), options)
+             for infos in shard.info_batches() for info in infos)
     with worker_pool(num_workers) as parallel:
-        for infos in shard.info_batches(64):
-            tasks = [(dict(img_path=info['img_path'],
-                           img_labels=info['img_labels']),
-                      shard.out_path(info), options) for info in infos]
-            parallel(_make_one, tasks)
-            shard.advance(len(tasks))
+        for _ in parallel.imap(_make_one, tasks):
+            shard.advance()
     return shard.tally()
 
 

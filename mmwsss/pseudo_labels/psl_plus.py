@@ -22,7 +22,7 @@ Removing the absent classes can work two ways (``absent_classes``):
   from background before it tells classes apart; with ``'drop'`` its
   confusion between classes would erase objects it has found.
 """
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -80,12 +80,13 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
 def _refine_and_write(img_path: str, class_ids: np.ndarray,
                       probs: np.ndarray, out_path: str,
                       crf: Optional[str], palette) -> bool:
-    """CRF (optional), argmax, write; whether any object pixel is left."""
+    """CRF (optional), argmax, write (in a worker process); whether the
+    image has labels but no object pixel is left."""
     if crf and len(class_ids) > 1:
         probs = refine_probs(read_image(img_path, 'rgb'), probs, crf)
     label_map = class_ids[probs.argmax(axis=0)].astype(np.uint8)
     write_label_png(out_path, label_map, palette)
-    return bool((label_map > 0).any())
+    return len(class_ids) > 1 and not (label_map > 0).any()
 
 
 @torch.no_grad()
@@ -115,28 +116,36 @@ def make_psl_plus_labels(model,
         no object pixel.
     """
     shard = ImageShard(dataset, out_dir, '.png', show_progress=show_progress)
-    palette = dataset.metainfo['palette']
-    device = next(model.parameters()).device
+    tasks = _refine_tasks(model, shard, batch_size, num_workers,
+                          dict(use_cls_weights=use_cls_weights,
+                               absent_classes=absent_classes),
+                          (crf, dataset.metainfo['palette']))
     with worker_pool(crf_workers) as parallel:
-        for batch in shard.loader(batch_size, num_workers):
-            data = model.data_preprocessor(batch, False)
-            samples = data['data_samples']
-            logits, cls_probs = model.predict_with_cls(
-                data['inputs'].to(device), samples)
-            tasks = []
-            if cls_probs is None:
-                cls_probs = [None] * len(samples)
-            for sample, img_logits, img_cls in zip(samples, logits,
-                                                   cls_probs):
-                labels = sample.metainfo['img_labels']
-                class_ids, probs = label_probabilities(
-                    img_logits, img_cls, labels, use_cls_weights,
-                    absent_classes)
-                tasks.append((sample.metainfo['img_path'], class_ids, probs,
-                              shard.out_path(sample.metainfo), crf, palette))
-            for (_, class_ids, *_), has_object in zip(
-                    tasks, parallel(_refine_and_write, tasks)):
-                if len(class_ids) > 1 and not has_object:
-                    shard.count('empty')
-            shard.advance(len(tasks))
+        for is_empty in parallel.imap(_refine_and_write, tasks):
+            if is_empty:
+                shard.count('empty')
+            shard.advance()
     return shard.tally()
+
+
+@torch.no_grad()
+def _refine_tasks(model, shard: ImageShard, batch_size: int,
+                  num_workers: int, probability_options: dict,
+                  write_options: tuple) -> Iterator[tuple]:
+    """One CRF-and-write task per image still to do: the network runs
+    here, lazily, so it predicts the next batch while the workers refine
+    the last one."""
+    device = next(model.parameters()).device
+    for batch in shard.loader(batch_size, num_workers):
+        data = model.data_preprocessor(batch, False)
+        samples = data['data_samples']
+        logits, cls_probs = model.predict_with_cls(
+            data['inputs'].to(device), samples)
+        if cls_probs is None:
+            cls_probs = [None] * len(samples)
+        for sample, img_logits, img_cls in zip(samples, logits, cls_probs):
+            class_ids, probs = label_probabilities(
+                img_logits, img_cls, sample.metainfo['img_labels'],
+                **probability_options)
+            yield (sample.metainfo['img_path'], class_ids, probs,
+                   shard.out_path(sample.metainfo), *write_options)

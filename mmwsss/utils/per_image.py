@@ -19,7 +19,7 @@ import contextlib
 import multiprocessing
 import os
 import os.path as osp
-from collections import Counter
+from collections import Counter, deque
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Optional,
                     Sequence)
 
@@ -110,24 +110,60 @@ def _call(packed) -> Any:
     return fn(*args)
 
 
-@contextlib.contextmanager
-def worker_pool(num_workers: int):
-    """A map function over ``num_workers`` processes, alive for the whole
-    ``with`` block (one start-up per step, not per batch).
+class WorkerMap:
+    """What :func:`worker_pool` yields: run a module-level ``fn`` over
+    tasks (argument tuples) in the pool's processes, results in input
+    order.
 
-    Yields ``map(fn, tasks) -> list`` that returns ``[fn(*task) ...]`` in
-    input order.  ``fn`` must be a module-level function.  With
-    ``num_workers <= 1`` everything runs in this process.  Processes are
-    forked where the OS allows, so they inherit the imported modules.
+    ``parallel(fn, tasks)`` returns the list; ``parallel.imap(fn, tasks)``
+    streams: it takes the next task from ``tasks`` only when fewer than
+    ``max_pending`` are in flight, so a generator that runs a network to
+    make each task overlaps with the workers (the parent computes image
+    ``i + 1`` while the workers refine images ``i - 1`` and ``i``) and
+    memory stays bounded.  A step that handed the pool one batch at a
+    time and waited (``batch_size=1``: one task per call) kept one
+    worker busy and the other idle.
+    """
+
+    def __init__(self, pool=None, num_workers: int = 1) -> None:
+        self.pool, self.num_workers = pool, num_workers
+
+    def __call__(self, fn: Callable, tasks: Iterable[Sequence]) -> list:
+        return list(self.imap(fn, tasks))
+
+    def imap(self, fn: Callable, tasks: Iterable[Sequence],
+             max_pending: Optional[int] = None) -> Iterator[Any]:
+        if self.pool is None:
+            for task in tasks:
+                yield fn(*task)
+            return
+        limit = max_pending or 2 * self.num_workers
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(self.pool.apply_async(_call, ((fn, tuple(task)),)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+@contextlib.contextmanager
+def worker_pool(num_workers: int) -> Iterator[WorkerMap]:
+    """A :class:`WorkerMap` over ``num_workers`` processes, alive for the
+    whole ``with`` block (one start-up per step, not per batch).
+
+    ``fn`` must be a module-level function; tasks and results travel
+    through pipes, so a task should carry paths and small arrays and
+    return small results (a label map, a count), not full probability
+    maps.  With ``num_workers <= 1`` everything runs in this process.
+    Processes are forked where the OS allows, so they inherit the
+    imported modules.
     """
     if num_workers <= 1:
-        yield lambda fn, tasks: [fn(*task) for task in tasks]
+        yield WorkerMap()
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context(
         'fork' if 'fork' in methods else None)
     with context.Pool(num_workers) as pool:
-        def parallel(fn: Callable, tasks: Iterable[Sequence]) -> list:
-            return pool.map(_call, [(fn, tuple(t)) for t in tasks],
-                            chunksize=1)
-        yield parallel
+        yield WorkerMap(pool, num_workers)
