@@ -13,7 +13,11 @@ proposal files and the classifier's proposal scores (its
 * the union of the confident proposals (score >= 0.5): IoU, precision
   and recall with the region; and the same union without the confident
   proposals that lie mostly outside the region (an oracle: what a perfect
-  re-ranking that only removes false positives could reach).
+  re-ranking that only removes false positives could reach);
+* does the multi-instance re-ranking order them by objectness?  The
+  share of confident proposals lying mostly (> 50 %) inside the region
+  in the better and in the worse half of each class's re-ranking, and of
+  the classifier's own order for comparison.
 
     python benchmarks/hcp_score_diagnosis.py CONFIG WORK_DIR
     # CONFIG: the classifier config (configs/hcp/hcp-classifier_*.py);
@@ -29,6 +33,7 @@ from mmengine.registry import init_default_scope
 import mmwsss  # noqa: F401
 from mmwsss.apis import prepare_config
 from mmwsss.proposals import load_proposals
+from mmwsss.proposals.reranking import rerank_dataset
 from mmwsss.proposals.scoring import load_scores
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import image_stem, read_mask
@@ -59,6 +64,44 @@ def diagnose_class(masks: np.ndarray, scores: np.ndarray,
     for name, keep in (('union', confident),
                        ('oracle_union', confident & (inside > 0.5))):
         out[name].append(overlap_stats(masks[keep].any(0), region))
+
+
+def halves_inside(order: np.ndarray, inside: dict, out: dict,
+                  name: str) -> None:
+    """Add whether each proposal of ``order`` (best first) lies mostly
+    inside the region to ``out[name + '_better' | '_worse']``."""
+    half = max(1, len(order) // 2)
+    for rank, index in enumerate(order):
+        side = 'better' if rank < half else 'worse'
+        out[f'{name}_{side}'].append(inside[int(index)] > 0.5)
+
+
+def ranking_check(dataset, work_dir: str) -> dict:
+    """The halves of the re-ranking and of the classifier's order."""
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    stems = [image_stem(info) for info in infos]
+    score_dir = osp.join(work_dir, 'proposal_scores', 'scores')
+    scored = {stem: load_scores(osp.join(score_dir, stem + '.npz'))
+              for stem in stems}
+    ranking, _ = rerank_dataset(
+        (stem, info['img_labels'], scored[stem])
+        for stem, info in zip(stems, infos))
+    out = {f'{name}_{side}': [] for name in ('reranking', 'classifier')
+           for side in ('better', 'worse')}
+    for info, stem in zip(infos, stems):
+        gt = read_mask(info['seg_map_path'])
+        proposals = load_proposals(
+            osp.join(work_dir, 'proposals', 'proposals', stem + '.npz'))
+        rows = {int(i): r for r, i in enumerate(scored[stem]['index'])}
+        for cls, order in ranking[stem].items():
+            inside = {int(i): (gt[proposals.mask(int(i))] == cls).mean()
+                      for i in order}
+            halves_inside(order, inside, out, 'reranking')
+            scores = scored[stem]['scores'][[rows[int(i)] for i in order],
+                                            cls - 1]
+            halves_inside(order[np.argsort(-scores, kind='stable')], inside,
+                          out, 'classifier')
+    return out
 
 
 def main():
@@ -106,6 +149,14 @@ def main():
         iou, precision, recall = 100 * np.array(out[name]).mean(0)
         print(f'| {name.replace("_", " ")} | {iou:.1f} | {precision:.1f} | '
               f'{recall:.1f} |')
+    halves = ranking_check(dataset, args.work_dir)
+    print('| order of the confident proposals | better half mostly inside '
+          '| worse half mostly inside |')
+    print('|---|---|---|')
+    for name in ('reranking', 'classifier'):
+        better, worse = (100 * np.mean(halves[f'{name}_{side}'])
+                         for side in ('better', 'worse'))
+        print(f'| {name} | {better:.1f} % | {worse:.1f} % |')
 
 
 if __name__ == '__main__':

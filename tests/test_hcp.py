@@ -13,8 +13,9 @@ from mmseg.structures import SegDataSample
 
 import mmwsss  # noqa: F401
 from mmwsss.proposals import (Proposals, consistency_scores, load_proposals,
-                              make_proposals, rerank_class, save_proposals,
-                              selective_search, vote_map)
+                              make_localization_maps, make_proposals,
+                              proposal_class_scores, rerank_class,
+                              save_proposals, selective_search, vote_map)
 from mmwsss.utils.io import read_mask
 from conftest import run_tool
 from helpers import DATALOADERS
@@ -221,6 +222,29 @@ def test_votes_give_soft_targets_and_missing_classes_ignore_free_pixels():
     assert ignore[0].tolist() == [False, False, True, True, True, True]
     ids, probs, ignore = vote_map(strips, {}, [], (4, 6))
     assert ids.tolist() == [0] and np.all(probs == 1) and not ignore.any()
+
+
+def test_score_votes_grade_the_union_by_the_classifier_probability():
+    strips = _strips()
+    # proposal 1 (left + middle) scored 0.6, proposal 0 (left) 0.9: a
+    # pixel takes the most confident proposal covering it
+    ids, probs, ignore = vote_map(strips, {5: np.array([1, 0])}, [5],
+                                  (4, 6), weights={5: np.array([0.6, 0.9])})
+    assert ids.tolist() == [0, 5] and not ignore.any()
+    assert np.allclose(probs[1, 0], [0.9, 0.9, 0.6, 0.6, 0, 0])
+    assert np.allclose(probs[0, 0], [0.1, 0.1, 0.4, 0.4, 1, 1])
+    # the scores of the ranked proposals come from the score file's rows
+    score_file = dict(index=np.array([-1, 2, 0, 1]),
+                      scores=np.array([[0.1, 0.2], [0.3, 0.7],
+                                       [0.8, 0.55], [0.5, 0.9]]))
+    scores = proposal_class_scores(score_file, {2: np.array([1, 0, 2])})
+    assert np.allclose(scores[2], [0.9, 0.55, 0.7])
+
+
+def test_localization_maps_refuse_an_unknown_vote(tmp_path):
+    with pytest.raises(ValueError, match='vote must be one of'):
+        make_localization_maps(None, str(tmp_path), str(tmp_path),
+                               str(tmp_path), vote='majority')
 
 
 def test_soft_map_targets_skip_ignored_pixels_and_check_the_file(

@@ -73,11 +73,11 @@ class LocalizationMapStage(_ToolStage):
 
     def __init__(self, min_score: float = 0.5,
                  nearest_images: Optional[int] = None,
-                 vote_top: Optional[int] = None,
+                 vote_top: Optional[int] = None, vote: str = 'score',
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.min_score, self.nearest_images = min_score, nearest_images
-        self.vote_top = vote_top
+        self.vote_top, self.vote = vote_top, vote
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         _require(ctx, 'scores', 'proposals')
@@ -86,6 +86,7 @@ class LocalizationMapStage(_ToolStage):
             dataset, ctx.inputs['scores'], ctx.inputs['proposals'],
             ctx.stage_dir, min_score=self.min_score,
             nearest_images=self.nearest_images, vote_top=self.vote_top,
+            vote=self.vote,
             proposal_settings=cfg.get('proposals'))
         self.record(ctx, tally)
         barrier()
