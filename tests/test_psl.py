@@ -192,12 +192,9 @@ def test_label_probabilities_keep_labelled_classes():
     np.testing.assert_allclose(probs.sum(0), 1.0, rtol=1e-5)
 
 
-def test_psl_plus_labels_are_deterministic_and_restricted(
-        init_scope, synthetic_root, tmp_path):
+def _tiny_model_and_images(synthetic_root):
+    """An untrained tiny PSL model and 6 synthetic training images."""
     from mmseg.registry import DATASETS, MODELS
-
-    from mmwsss.pseudo_labels.psl_plus import make_psl_plus_labels
-    from mmwsss.utils.io import read_mask
     torch.manual_seed(0)
     model = MODELS.build(tiny_psl_model_cfg(num_classes=5)).eval()
     dataset = DATASETS.build(dict(
@@ -208,6 +205,14 @@ def test_psl_plus_labels_are_deterministic_and_restricted(
         ann_file='ImageSets/Segmentation/train.txt',
         pipeline=[dict(type='LoadCheckedImageFromFile'),
                   dict(type='PackWSSSInputs')], indices=6))
+    return model, dataset
+
+
+def test_psl_plus_labels_are_deterministic_and_restricted(
+        init_scope, synthetic_root, tmp_path):
+    from mmwsss.pseudo_labels.psl_plus import make_psl_plus_labels
+    from mmwsss.utils.io import read_mask
+    model, dataset = _tiny_model_and_images(synthetic_root)
     first, second = tmp_path / 'a', tmp_path / 'b'
     stats = make_psl_plus_labels(model, dataset, str(first), crf='deeplab',
                                  batch_size=4, show_progress=False)
@@ -222,6 +227,47 @@ def test_psl_plus_labels_are_deterministic_and_restricted(
         assert np.array_equal(a, read_mask(str(second / name)))
         assert set(np.unique(a)) <= {0, *info['img_labels']}
         assert a.shape == Image.open(info['img_path']).size[::-1]
+
+
+def test_psl_plus_labels_complete_the_kept_masks(
+        init_scope, synthetic_root, tmp_path):
+    """Pixels the kept masks label stay; ignored ones take the prediction;
+    a missing or wrongly sized kept mask is an error naming the file."""
+    from mmwsss.pseudo_labels.psl_plus import make_psl_plus_labels
+    from mmwsss.utils.io import read_mask, write_label_png
+    model, dataset = _tiny_model_and_images(synthetic_root)
+    palette = dataset.metainfo['palette']
+    plain, kept, completed = (tmp_path / n for n in ('p', 'k', 'c'))
+    make_psl_plus_labels(model, dataset, str(plain), crf='deeplab',
+                         batch_size=4, show_progress=False)
+    kept.mkdir()
+    names = []
+    for index in range(6):
+        info = dataset.get_data_info(index)
+        names.append(info['img_path'].rsplit('/', 1)[-1][:-4] + '.png')
+        height, width = Image.open(info['img_path']).size[::-1]
+        mask = np.full((height, width), 255, np.uint8)
+        mask[:, :width // 2] = info['img_labels'][0]
+        write_label_png(str(kept / names[-1]), mask, palette)
+    make_psl_plus_labels(model, dataset, str(completed), crf='deeplab',
+                         batch_size=4, keep_masks_dir=str(kept),
+                         show_progress=False)
+    for name in names:
+        old = read_mask(str(kept / name))
+        new = read_mask(str(completed / name))
+        labelled = old != 255
+        assert labelled.any() and (~labelled).any()
+        assert np.array_equal(new[labelled], old[labelled])
+        assert np.array_equal(new[~labelled],
+                              read_mask(str(plain / name))[~labelled])
+    write_label_png(str(kept / names[0]), np.zeros((5, 5), np.uint8), palette)
+    with pytest.raises(ValueError, match=names[0] + '.*size'):
+        make_psl_plus_labels(model, dataset, str(tmp_path / 'd'), crf=None,
+                             keep_masks_dir=str(kept), show_progress=False)
+    (kept / names[0]).unlink()
+    with pytest.raises(FileNotFoundError, match=names[0]):
+        make_psl_plus_labels(model, dataset, str(tmp_path / 'e'), crf=None,
+                             keep_masks_dir=str(kept), show_progress=False)
 
 
 def test_iou_metric_writes_palette_pngs(init_scope, tmp_path):

@@ -10,18 +10,14 @@ writes PSL's online masks of the training images (what the ladder scores);
 with ``use_cls_weights=False`` it takes any segmentor, branch or not
 (STC's masks "predicted, corrected by the image labels").
 
-Removing the absent classes can work two ways (``absent_classes``):
-
-* ``'drop'`` (PSL++): their probability is discarded and the rest
-  renormalised, so a pixel the network is unsure is an object *of which
-  class* may fall to background;
-* ``'merge'`` (STC): the network decides object against background
-  (``1 - p_bg`` stays foreground) and the labels decide the class: the
-  foreground mass goes to the labelled classes in proportion to their
-  probabilities.  A network trained on soft saliency targets tells objects
-  from background before it tells classes apart; with ``'drop'`` its
-  confusion between classes would erase objects it has found.
+With ``keep_masks_dir`` the step completes earlier masks instead of
+replacing them: a pixel those masks label keeps its label, and only the
+pixels they left undecided (ignored) take the refined prediction, so a
+class the network never learned to predict keeps its labels.  The
+pipelines replace, as the paper's PSL++ does; on MSRC-17 completing did not
+change the final model (docs/benchmarks.md, PSL++ ablation).
 """
+import os.path as osp
 from typing import Dict, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
@@ -30,7 +26,8 @@ import torch
 from mmwsss.crf import refine_probs
 from mmwsss.models.heads.psl_head import (allowed_class_mask,
                                           reweight_by_class_probs)
-from mmwsss.utils.io import read_image, write_label_png
+from mmwsss.utils.io import (IGNORE_INDEX, image_stem, read_image, read_mask,
+                             write_label_png)
 from mmwsss.utils.per_image import ImageShard, worker_pool
 
 
@@ -77,15 +74,30 @@ def label_probabilities(seg_logits: torch.Tensor, cls_probs: torch.Tensor,
     return kept.cpu().numpy(), probs.cpu().numpy().astype(np.float32)
 
 
+def keep_labelled_pixels(label_map: np.ndarray, kept_path: str
+                         ) -> np.ndarray:
+    """``label_map`` where the mask at ``kept_path`` is ignored, that
+    mask's label everywhere else."""
+    kept = read_mask(kept_path)
+    if kept.shape != label_map.shape:
+        raise ValueError(f'{kept_path}: mask size {kept.shape} differs from '
+                         f'the prediction size {label_map.shape}')
+    return np.where(kept == IGNORE_INDEX, label_map, kept)
+
+
 def _refine_and_write(img_path: str, class_ids: np.ndarray,
                       probs: np.ndarray, out_path: str,
-                      crf: Optional[str], palette) -> bool:
-    """CRF (optional), argmax, write (in a worker process); whether the
-    image has labels but no object pixel is left."""
+                      crf: Optional[str], palette,
+                      kept_path: Optional[str] = None) -> bool:
+    """CRF (optional), argmax, the kept mask's labels (optional), write
+    (in a worker process); whether the image has labels but no object
+    pixel is left."""
     if crf and len(class_ids) > 1:
         probs = refine_probs(read_image(img_path, 'rgb'), probs, crf)
-    label_map = class_ids[probs.argmax(axis=0)].astype(np.uint8)
-    write_label_png(out_path, label_map, palette)
+    label_map = class_ids[probs.argmax(axis=0)]
+    if kept_path is not None:
+        label_map = keep_labelled_pixels(label_map, kept_path)
+    write_label_png(out_path, label_map.astype(np.uint8), palette)
     return len(class_ids) > 1 and not (label_map > 0).any()
 
 
@@ -99,6 +111,7 @@ def make_psl_plus_labels(model,
                          batch_size: int = 1,
                          num_workers: int = 0,
                          crf_workers: int = 1,
+                         keep_masks_dir: Optional[str] = None,
                          show_progress: bool = True) -> Dict[str, int]:
     """Write ``out_dir/<image stem>.png`` for this rank's images (the
     training split without augmentation).
@@ -110,6 +123,9 @@ def make_psl_plus_labels(model,
         crf_workers: processes for the CRF (it is single-threaded).
         absent_classes: how classes outside the labels are removed
             (``'drop'`` or ``'merge'``, module docstring).
+        keep_masks_dir: masks (``<image stem>.png``) whose labelled pixels
+            are kept; the prediction fills only their ignored pixels
+            (module docstring).  ``None`` writes the prediction alone.
 
     Returns:
         The shard's tally; ``empty`` counts labelled images whose mask has
@@ -119,7 +135,7 @@ def make_psl_plus_labels(model,
     tasks = _refine_tasks(model, shard, batch_size, num_workers,
                           dict(use_cls_weights=use_cls_weights,
                                absent_classes=absent_classes),
-                          (crf, dataset.metainfo['palette']))
+                          (crf, dataset.metainfo['palette']), keep_masks_dir)
     with worker_pool(crf_workers) as parallel:
         for is_empty in parallel.imap(_refine_and_write, tasks):
             if is_empty:
@@ -131,7 +147,8 @@ def make_psl_plus_labels(model,
 @torch.no_grad()
 def _refine_tasks(model, shard: ImageShard, batch_size: int,
                   num_workers: int, probability_options: dict,
-                  write_options: tuple) -> Iterator[tuple]:
+                  write_options: tuple,
+                  keep_masks_dir: Optional[str]) -> Iterator[tuple]:
     """One CRF-and-write task per image still to do: the network runs
     here, lazily, so it predicts the next batch while the workers refine
     the last one."""
@@ -147,5 +164,8 @@ def _refine_tasks(model, shard: ImageShard, batch_size: int,
             class_ids, probs = label_probabilities(
                 img_logits, img_cls, sample.metainfo['img_labels'],
                 **probability_options)
+            kept_path = None if keep_masks_dir is None else osp.join(
+                keep_masks_dir, image_stem(sample.metainfo) + '.png')
             yield (sample.metainfo['img_path'], class_ids, probs,
-                   shard.out_path(sample.metainfo), *write_options)
+                   shard.out_path(sample.metainfo), *write_options,
+                   kept_path)

@@ -190,6 +190,9 @@ class PredictedLabelStage(_MaskStage):
     "predicted, corrected by the labels" masks with the defaults, where
     the network decides object against background and the labels the
     class (``absent_classes='merge'``, :mod:`mmwsss.pseudo_labels.psl_plus`).
+    With an input ``keep`` (a folder of masks), the pixels those masks
+    label keep their label and the prediction fills only their ignored
+    pixels.
     """
 
     def __init__(self, crf: Optional[str] = None,
@@ -209,6 +212,7 @@ class PredictedLabelStage(_MaskStage):
             model, dataset, out_dir, crf=self.crf,
             use_cls_weights=self.use_cls_weights,
             absent_classes=self.absent_classes, crf_workers=self.crf_workers,
+            keep_masks_dir=ctx.inputs.get('keep'),
             **self.loader_settings(cfg)))
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
@@ -218,7 +222,9 @@ class PredictedLabelStage(_MaskStage):
 class PSLPlusLabelStage(PredictedLabelStage):
     """PSL++ masks (output ``labels``): the segmentor of input
     ``checkpoint`` predicts the training images, its classification branch
-    re-weights them, absent classes are removed, the dense CRF refines."""
+    re-weights them, absent classes are removed, the dense CRF refines
+    (an input ``keep`` makes it complete those masks instead,
+    :mod:`mmwsss.pseudo_labels.psl_plus`)."""
 
     def __init__(self, crf: Optional[str] = 'deeplab',
                  use_cls_weights: bool = True, absent_classes: str = 'drop',
