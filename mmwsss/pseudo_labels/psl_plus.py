@@ -10,6 +10,18 @@ writes PSL's online masks of the training images (what the ladder scores);
 with ``use_cls_weights=False`` it takes any segmentor, branch or not
 (STC's masks "predicted, corrected by the image labels").
 
+Removing the absent classes can work two ways (``absent_classes``):
+
+* ``'drop'`` (PSL++): their probability is discarded and the rest
+  renormalised, so a pixel the network is unsure is an object *of which
+  class* may fall to background;
+* ``'merge'`` (STC): the network decides object against background
+  (``1 - p_bg`` stays foreground) and the labels decide the class: the
+  foreground mass goes to the labelled classes in proportion to their
+  probabilities.  A network trained on soft saliency targets tells objects
+  from background before it tells classes apart; with ``'drop'`` its
+  confusion between classes would erase objects it has found.
+
 With ``keep_masks_dir`` the step completes earlier masks instead of
 replacing them: a pixel those masks label keeps its label, and only the
 pixels they left undecided (ignored) take the refined prediction, so a
