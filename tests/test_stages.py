@@ -459,3 +459,15 @@ def test_seed_and_amp_reach_every_training_stage(init_scope, tmp_path):
         stage_cfg = stage.load_config(ctx)
         assert stage_cfg.optim_wrapper.type == 'AmpOptimWrapper', name
         assert stage_cfg.randomness.seed == 7, name
+
+
+def test_stage_report_names_classes_never_alone(tmp_path):
+    report = _load_tool('stage_report')
+    stage = tmp_path / 'pseudo_labels'
+    stage.mkdir()
+    (stage / 'stage_done.json').write_text(json.dumps(dict(
+        type='PseudoLabelStage', seconds=1.0, finished='2026-12-03',
+        outputs=dict(labels='labels'), classes_never_alone=[
+            dict(cls='face', always_with=['body'], images=29)])))
+    table = report.markdown(report.stage_rows(str(tmp_path)))
+    assert 'never_alone face (always with body, 29 images)' in table

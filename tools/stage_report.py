@@ -48,6 +48,11 @@ def stage_rows(work_dir: str):
                                          'foreground_pixels',
                                          'ignored_pixels',
                                          'empty_labelled_images')})
+        never_alone = marker.get('classes_never_alone')
+        if never_alone:
+            row['result'] = dict(row.get('result', {}), never_alone='; '.join(
+                f'{item["cls"]} (always with {"+".join(item["always_with"])},'
+                f' {item["images"]} images)' for item in never_alone))
         rows.append(row)
     return sorted(rows, key=lambda r: r.get('finished', '~'))
 

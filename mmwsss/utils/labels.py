@@ -6,7 +6,7 @@ VOC, ``[15]`` means "person".  Background (0) is implicit and never listed.
 Classifiers predict the ``num_classes - 1`` foreground classes, so class
 ``c`` is output channel ``c - 1``.
 """
-from typing import List, Sequence
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 import torch
 
@@ -35,3 +35,30 @@ def sample_labels(data_samples) -> List[List[int]]:
         raise KeyError('data samples carry no img_labels: training needs an '
                        'mmwsss dataset (image-level labels) and '
                        'PackWSSSInputs in its pipeline') from None
+
+
+def classes_never_alone(image_labels: Iterable[Sequence[int]]
+                        ) -> List[Tuple[int, List[int], int]]:
+    """Classes that image-level labels cannot tell apart from another.
+
+    When every image tagged ``c`` is also tagged ``d`` (MSRC-17: all 29
+    training images with a face also show a body), the tags say nothing
+    about which pixels are ``c`` and which ``d``: the classifier can learn
+    both from the same evidence, and the pseudo masks may swap them.
+    Only more varied images (``c`` without ``d``) or pixel labels fix that,
+    so the pipeline warns instead of guessing.
+
+    Returns:
+        ``(c, companions, count)`` for each class ``c`` whose every image
+        (``count`` of them) also carries each class in ``companions``.
+    """
+    images: Dict[int, int] = {}
+    together: Dict[int, Set[int]] = {}
+    for labels in image_labels:
+        present = {int(label) for label in labels}
+        for label in present:
+            images[label] = images.get(label, 0) + 1
+            together[label] = (together[label] & present
+                               if label in together else set(present))
+    return [(label, sorted(together[label] - {label}), images[label])
+            for label in sorted(images) if together[label] - {label}]
