@@ -46,6 +46,10 @@ def test_errors_split_into_false_background_foreground_and_wrong_class():
             'false_background', 'false_foreground', 'wrong_class',
             'ignored'))
         assert abs(total - 100) < 1e-9
+    # cat's wrongly labelled pixel went to dog: 1 of its 4 pixels
+    assert (cat['confused_with'], cat['confused_share']) == ('dog', 25.0)
+    assert dog['confused_with'] is None
+    assert result['per_class']['background']['confused_with'] is None
     # the same IoU as the scores everyone else reads
     assert abs(matrix.scores(['background', 'cat', 'dog'])['per_class']
                ['cat']['IoU'] - 40.0) < 1e-9
@@ -61,7 +65,8 @@ def test_error_table_lists_every_class_and_the_totals():
     table = error_table(scores)
     lines = table.splitlines()
     assert len(lines) == 2 + 3 + 1
-    assert lines[3].startswith('| cat | 40.0 | 20.0 | 20.0 | 20.0 | 0.0 |')
+    assert lines[3] == '| cat | 40.0 | 20.0 | 20.0 | 20.0 | 0.0 | dog (25.0) |'
+    assert lines[4].endswith('| 20.0 |  |')  # dog: nothing taken for another
     assert '40.0' in lines[-1] and 'share of all errors' in lines[-1]
 
 

@@ -8,7 +8,9 @@ different fixes, and a single mIoU hides which one dominates:
   background);
 * **false foreground**: a background pixel labelled as an object (masks
   that bleed into context);
-* **wrong class**: an object pixel labelled as another object;
+* **wrong class**: an object pixel labelled as another object (the class
+  that takes most of them is named: two classes that always appear
+  together in the training images are often swapped wholesale);
 * **ignored**: a pixel left at 255 (pseudo masks only: no supervision, so
   not an error a network learns from, but a miss for the score).
 
@@ -16,7 +18,7 @@ Everything is derived from one confusion matrix (rows: ground truth,
 columns: prediction) plus, per ground-truth class, the pixels predicted
 255.  Evaluation only: the ground truth is read by the caller.
 """
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -54,6 +56,20 @@ def class_error_split(matrix: np.ndarray, ignored: np.ndarray,
                 ignored=int(ignored[cls]))
 
 
+def most_confused_with(matrix: np.ndarray, ignored: np.ndarray,
+                       cls: int) -> Tuple[Optional[int], float]:
+    """The other object class that takes most of object class ``cls``'s
+    pixels, and its share (percent) of them; ``(None, 0.0)`` when none
+    does (and for background)."""
+    row = np.array(matrix[cls], np.int64)
+    total = row.sum() + int(ignored[cls])
+    row[[0, cls]] = 0
+    if cls == 0 or not row.any():
+        return None, 0.0
+    other = int(row.argmax())
+    return other, _share(row[other], total)
+
+
 def analyze_confusion(matrix: np.ndarray, ignored: np.ndarray,
                       class_names: Sequence[str]) -> Dict:
     """Per-class IoU with its error split, and the split of all errors.
@@ -69,7 +85,10 @@ def analyze_confusion(matrix: np.ndarray, ignored: np.ndarray,
         share (percent) of all wrong or ignored pixels and its count;
         ``per_class[name]`` gives ``IoU`` and each kind's share (percent)
         of that class's IoU denominator (so ``IoU`` plus the shares make
-        100).  Classes absent from the ground truth are left out.
+        100), and ``confused_with`` / ``confused_share``: the object class
+        most of its wrongly labelled pixels went to, with its share of the
+        class's pixels (:func:`most_confused_with`).  Classes absent from
+        the ground truth are left out.
     """
     matrix = np.asarray(matrix, np.int64)
     ignored = np.asarray(ignored, np.int64)
@@ -81,10 +100,13 @@ def analyze_confusion(matrix: np.ndarray, ignored: np.ndarray,
         denominator = sum(split.values())
         iou = _share(split['true'], denominator)
         ious.append(iou)
+        other, other_share = most_confused_with(matrix, ignored, cls)
         per_class[name] = dict(
             IoU=iou, pixels=int(matrix[cls].sum() + ignored[cls]),
             **{kind: _share(split[kind], denominator)
-               for kind in ERROR_KINDS})
+               for kind in ERROR_KINDS},
+            confused_with=None if other is None else class_names[other],
+            confused_share=other_share)
     counts = dict(
         false_background=int(matrix[1:, 0].sum()),
         false_foreground=int(matrix[0, 1:].sum()),
@@ -104,14 +126,17 @@ def error_table(scores: Dict) -> str:
     as a Markdown table, one row per class and a last row for all
     errors."""
     rows: List[str] = [
-        '| class | IoU | false bg | false fg | wrong class | ignored |',
-        '|---|---|---|---|---|---|'
+        '| class | IoU | false bg | false fg | wrong class | ignored '
+        '| mostly taken for (% of its pixels) |',
+        '|---|---|---|---|---|---|---|'
     ]
     for name, row in scores['per_class'].items():
+        taken_for = (f'{row["confused_with"]} ({row["confused_share"]:.1f})'
+                     if row.get('confused_with') else '')
         rows.append(f'| {name} | {row["IoU"]:.1f} | '
                     + ' | '.join(f'{row[k]:.1f}' for k in ERROR_KINDS)
-                    + ' |')
+                    + f' | {taken_for} |')
     rows.append(f'| **share of all errors** | mIoU {scores["mIoU"]:.1f} | '
                 + ' | '.join(f'{scores[k]:.1f}' for k in ERROR_KINDS)
-                + ' |')
+                + ' | |')
     return '\n'.join(rows)

@@ -151,5 +151,6 @@ def with_error_split(scores: Dict, analysis: Dict) -> Dict:
         scores[kind] = analysis['errors'][kind]['share']
     for name, row in analysis['per_class'].items():
         scores['per_class'].setdefault(name, {}).update(
-            {kind: row[kind] for kind in ERROR_KINDS})
+            {kind: row[kind] for kind in ERROR_KINDS + (
+                'confused_with', 'confused_share')})
     return scores
