@@ -132,7 +132,8 @@ def error_table(scores: Dict) -> str:
     ]
     for name, row in scores['per_class'].items():
         taken_for = (f'{row["confused_with"]} ({row["confused_share"]:.1f})'
-                     if row.get('confused_with') else '')
+                     if row.get('confused_with')
+                     and round(row['confused_share'], 1) > 0 else '')
         rows.append(f'| {name} | {row["IoU"]:.1f} | '
                     + ' | '.join(f'{row[k]:.1f}' for k in ERROR_KINDS)
                     + f' | {taken_for} |')
