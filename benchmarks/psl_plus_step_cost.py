@@ -8,8 +8,9 @@ as the pipeline's ``psl_plus_labels`` stage does (batch size 1, the
 config's default), and the same step as it was before: the network ran
 on a batch, the batch's images went to the pool and the step waited for
 them (with batch size 1: one CRF worker busy, the other idle, and no
-network while the CRF ran).  Random weights: the costs do not depend on
-them.  Needs ``../shared`` (MSRC-17).  Sides alternate; medians.
+network while the CRF ran).  Random weights by default (``--checkpoint``
+for a trained model).  Needs ``../shared`` (MSRC-17).  Sides alternate;
+medians.
 
     python benchmarks/psl_plus_step_cost.py [--num-images 48] [--repeats 3]
 
@@ -27,6 +28,7 @@ import time
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
 
 import mmwsss  # noqa: F401
 from mmwsss.apis import prepare_config
@@ -73,6 +75,10 @@ def main():
     parser.add_argument('--config', default=CONFIG)
     parser.add_argument('--num-images', type=int, default=48)
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--checkpoint', help='trained weights (e.g. a '
+                        'pipeline\'s psl/epoch_20.pth) instead of random '
+                        'ones: the CRF then refines what a real model '
+                        'predicts')
     args = parser.parse_args()
     cfg = prepare_config(Config.fromfile(args.config), args.config)
     init_default_scope('mmseg')
@@ -81,6 +87,8 @@ def main():
     dataset = DATASETS.build(dataset_cfg)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model).eval()
+    if args.checkpoint:
+        load_checkpoint(model, args.checkpoint, map_location='cpu')
     print(f'machine: {platform.machine()} cpu_count={os.cpu_count()} '
           f'python={platform.python_version()} '
           f'torch threads={torch.get_num_threads()}')
