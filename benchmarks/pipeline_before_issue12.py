@@ -58,19 +58,10 @@ def full_size_batch_cams(cam_fn, inputs, batch_labels, valid_shapes,
     """CAM inference before issue 12: full-size accumulation of all
     classes (``out_shapes=False``, the mining call, gets full-size maps
     too: the caller averages them onto its grid)."""
-    batch, _, height, width = inputs.shape
-    total = None
-    for scale in scales:
-        x = inputs if scale == 1.0 else F.interpolate(
-            inputs, scale_factor=scale, mode='bilinear', align_corners=False)
-        if flip:
-            x = torch.cat([x, x.flip(-1)], dim=0)
-        cams = F.relu(cam_fn(x))
-        if flip:
-            cams = cams[:batch] + cams[batch:].flip(-1)
-        cams = F.interpolate(cams, size=(height, width), mode='bilinear',
-                             align_corners=False)
-        total = cams if total is None else total + cams
+    batch = inputs.shape[0]
+    # stride 1: every scale's maps resized to the full padded size
+    total = cam_module.multi_scale_cam_logits(cam_fn, inputs, scales, flip,
+                                              stride=1)
     out_shapes = out_shapes or [None] * batch
     maps = []
     for i, labels in enumerate(batch_labels):
