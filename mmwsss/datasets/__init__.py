@@ -1,6 +1,8 @@
 from .coco import COCO_CLASSES, COCOWSSSDataset
 from .custom import (ImageLabelFolderDataset, classes_from_labels_file,
                      parse_labels_file, read_labels_file)
+from .dataset_check import (MIN_TRAIN_IMAGES, DatasetReport,
+                            check_dataset_configs, check_training_data)
 from .erasing_masks import ErasingMaskStore
 from .image_label_dataset import (ImageLabelSegDataset, labels_from_mask,
                                   read_split, voc_palette)
@@ -13,6 +15,8 @@ from .voc import VOC_CLASSES, VOCWSSSDataset
 __all__ = [
     'COCO_CLASSES', 'COCOWSSSDataset', 'ImageLabelFolderDataset',
     'classes_from_labels_file', 'parse_labels_file', 'read_labels_file',
+    'MIN_TRAIN_IMAGES', 'DatasetReport', 'check_dataset_configs',
+    'check_training_data',
     'ErasingMaskStore', 'ImageLabelSegDataset', 'labels_from_mask',
     'read_split', 'voc_palette', 'MSRC17_CLASSES', 'MSRC17Dataset',
     'SYNTHETIC_CLASSES', 'SyntheticWSSSDataset',
