@@ -1,7 +1,7 @@
 """Runtime compatibility shims for the CPU / mmcv-lite stack.
 
-Two problems of the stack described in README.md ("Installation") are fixed
-here, once, before any MMSegmentation module is imported:
+Three problems of the stack described in README.md ("Installation") are
+fixed here, once, before any MMSegmentation module is imported:
 
 1. ``mmcv-lite`` ships no compiled ops (``mmcv._ext``), yet several
    MMSegmentation modules import ``mmcv.ops`` unconditionally.  We register a
@@ -9,17 +9,39 @@ here, once, before any MMSegmentation module is imported:
    compiled op through it raises :class:`MissingCompiledOpError`, which says
    to install full mmcv.  When full mmcv is installed nothing is patched.
 2. torch >= 2.6 loads checkpoints with ``weights_only=True`` by default, which
-   rejects MMEngine's own checkpoints (they pickle ``HistoryBuffer``).  We
-   re-register MMEngine's *local file* checkpoint loader so that files the
-   user points to (``load_from``, ``resume``, ``init_cfg`` paths) are loaded
-   with ``weights_only=False``.  Remote URLs keep torch's default.
+   rejects MMEngine's own checkpoints (they pickle ``HistoryBuffer`` and
+   numpy values), while ``weights_only=False`` runs any code a tampered
+   file names.  We re-register MMEngine's *local file* checkpoint loader
+   (prefix ``''``: ``load_checkpoint``, ``load_from``, ``resume``,
+   ``init_cfg``) as :func:`mmwsss.utils.checkpoints.load_checkpoint_file`:
+   ``weights_only=True`` with an allowlist of MMEngine's checkpoint types
+   first; files inside a protected work dir
+   (:func:`mmwsss.utils.checkpoints.protect_work_dir`) load that way only
+   and any other content is an error naming the file; files outside every
+   protected dir were named by the user and, when the safe loader refuses
+   them, are unpickled fully with a warning naming them (the user's
+   choice).  Remote URLs keep torch's default.
+3. MMEngine writes checkpoints, ``last_checkpoint`` and dumps by opening
+   the destination and writing in place, so a full disk or a kill leaves a
+   truncated ``epoch_N.pth`` behind.  Local writes of its file backend
+   (``LocalBackend.put``/``put_text``) and ``CheckpointHook``'s
+   ``last_checkpoint`` go through :func:`mmwsss.utils.io.atomic_write`
+   instead: a temporary file renamed into place, with the user's umask,
+   and a full disk is an error naming the file.
 """
 import importlib.machinery
 import importlib.util
 import sys
 import types
+from pathlib import Path
+from typing import Union
 
-__all__ = ['MissingCompiledOpError', 'has_compiled_mmcv_ops', 'apply']
+from mmengine.fileio import LocalBackend
+
+__all__ = [
+    'MissingCompiledOpError', 'AtomicLocalBackend', 'has_compiled_mmcv_ops',
+    'apply'
+]
 
 
 class MissingCompiledOpError(RuntimeError):
@@ -65,32 +87,56 @@ def _install_mmcv_ext_placeholder() -> None:
     sys.modules['mmcv._ext'] = placeholder
 
 
-def load_from_trusted_local(filename, map_location=None):
-    """MMEngine's local loader, but allowing the pickled objects that
-    MMEngine itself writes into checkpoints (message hubs, history buffers).
-    """
-    import os.path as osp
-
-    import torch
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'checkpoint file {filename} does not exist')
-    return torch.load(filename, map_location=map_location, weights_only=False)
-
-
-def _install_trusted_checkpoint_loader() -> None:
+def _install_safe_checkpoint_loader() -> None:
     from mmengine.runner.checkpoint import CheckpointLoader
+
+    from mmwsss.utils.checkpoints import load_checkpoint_file
     CheckpointLoader.register_scheme(prefixes='', force=True)(
-        load_from_trusted_local)
+        load_checkpoint_file)
+
+
+class AtomicLocalBackend(LocalBackend):
+    """MMEngine's local file backend whose writes replace the destination
+    atomically, through :func:`mmwsss.utils.io.atomic_write` (item 3)."""
+
+    def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
+        from mmwsss.utils.io import atomic_write
+        with atomic_write(str(filepath), 'wb') as handle:
+            handle.write(obj)
+
+    def put_text(self, obj: str, filepath: Union[str, Path],
+                 encoding: str = 'utf-8') -> None:
+        self.put(obj.encode(encoding), filepath)
+
+
+def _open_writing_atomically(file, mode: str = 'r', *args, **kwargs):
+    """``open`` as ``CheckpointHook`` sees it: its one write, the
+    ``last_checkpoint`` pointer, replaces the file atomically."""
+    if mode in ('w', 'wb') and not args and not kwargs:
+        from mmwsss.utils.io import atomic_write
+        return atomic_write(file, mode)
+    return open(file, mode, *args, **kwargs)
+
+
+def _install_atomic_local_writes() -> None:
+    from mmengine.fileio import FileClient, register_backend
+    from mmengine.hooks import checkpoint_hook
+    register_backend('local', AtomicLocalBackend, force=True, prefixes='')
+    FileClient.register_backend('disk', AtomicLocalBackend, force=True)
+    # CheckpointHook writes last_checkpoint with a bare open(); a module
+    # global shadows the builtin for that module only.
+    checkpoint_hook.open = _open_writing_atomically
 
 
 _applied = False
 
 
 def apply() -> None:
-    """Install both shims; safe to call more than once."""
+    """Install the three shims; safe to call more than once."""
     global _applied
     if _applied:
         return
     _install_mmcv_ext_placeholder()
-    _install_trusted_checkpoint_loader()
+    _install_safe_checkpoint_loader()
+    _install_atomic_local_writes()
     _applied = True

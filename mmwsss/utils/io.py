@@ -11,6 +11,7 @@ Per-image outputs are named by the image's file stem (:func:`image_stem`):
 ``JPEGImages/2008_000123.jpg`` -> ``<out_dir>/2008_000123.png``.
 """
 import contextlib
+import errno
 import os
 import os.path as osp
 import tempfile
@@ -18,7 +19,7 @@ from typing import Dict, Iterator, Optional, Sequence, Union
 
 import mmcv
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 #: Label of pixels without supervision (MMSeg's ignore index).
 IGNORE_INDEX = 255
@@ -38,15 +39,35 @@ def image_stem(info: Union[str, dict]) -> str:
     return osp.splitext(osp.basename(path))[0]
 
 
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _umask() -> int:
+    """The process umask, read from ``/proc`` where Linux shows it:
+    ``os.umask`` can only be read by setting it, racy across threads."""
+    try:
+        with open('/proc/self/status') as status:
+            for line in status:
+                if line.startswith('Umask:'):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
-def atomic_write(path: str, mode: str = 'wb') -> Iterator:
-    """Open a temporary file next to ``path``; rename it to ``path`` on
-    success, delete it on error."""
+def _replacing(path: str, mode: str) -> Iterator:
+    """A temporary file beside ``path`` with the mode ``open`` would give
+    ``path`` (``mkstemp`` makes it 0600), renamed onto it on success and
+    deleted on error."""
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp_path = tempfile.mkstemp(
         dir=folder, prefix='.tmp-', suffix=osp.basename(path))
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, mode) as handle:
             yield handle
             handle.flush()
@@ -56,6 +77,29 @@ def atomic_write(path: str, mode: str = 'wb') -> Iterator:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp_path)
         raise
+
+
+@contextlib.contextmanager
+def atomic_write(path: str, mode: str = 'wb') -> Iterator:
+    """Open a temporary file next to ``path``; rename it to ``path`` on
+    success, delete it on error.
+
+    The file ends with the user's umask (``0o666 & ~umask``), as ``open``
+    would create it.  A full disk (or quota) raises an ``OSError`` (same
+    errno) naming ``path`` and saying that nothing was left half-written,
+    instead of a bare ``[Errno 28]`` after a truncated file.
+    """
+    try:
+        with _replacing(path, mode) as handle:
+            yield handle
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL:
+            raise
+        raise OSError(exc.errno, (
+            f'{path}: the disk is full ({exc.strerror}); nothing was left '
+            'half-written (the destination is untouched and the partial '
+            'temporary file was removed).  Free some space and run '
+            'again.')) from exc
 
 
 # ----------------------------------------------------------------- images
@@ -89,12 +133,62 @@ def read_image(path: str, channel_order: str = 'bgr',
     return np.ascontiguousarray(img)
 
 
+_EXIF_ORIENTATION = 0x0112
+
+
+def exif_orientation(path: str) -> int:
+    """The EXIF orientation tag of an image file (1, upright, when absent
+    or unreadable)."""
+    try:
+        with Image.open(path) as img:
+            return int(img.getexif().get(_EXIF_ORIENTATION, 1) or 1)
+    except Exception:  # no EXIF block, or one PIL cannot parse
+        return 1
+
+
 def image_size(path: str) -> tuple:
-    """``(H, W)`` of an image file without decoding its pixels."""
+    """``(H, W)`` of an image as :func:`read_image` decodes it.
+
+    Phone photos are often stored sideways with an EXIF orientation tag;
+    OpenCV (so MMCV, MMSeg and :func:`read_image`) turns them upright
+    while decoding, whereas the header size is the stored one.  Every
+    per-image output (CAMs, saliency, masks) has the decoded size, so for
+    an image carrying an orientation tag the size is taken from the
+    decoder itself: one decoder decides the size everywhere.  Upright
+    images are not decoded.
+    """
     if not osp.isfile(path):
         raise FileNotFoundError(f'image file {path} does not exist')
+    try:
+        with Image.open(path) as img:
+            stored = img.size[::-1]
+            orientation = int(img.getexif().get(_EXIF_ORIENTATION, 1) or 1)
+    except Exception as exc:
+        raise ValueError(f'{path}: cannot read the image header ({exc})') \
+            from exc
+    if orientation == 1:
+        return stored
+    return read_image(path).shape[:2]
+
+
+def check_decoded_size(path: str) -> Optional[str]:
+    """Why an image's decoded size disagrees with its EXIF-displayed size,
+    or ``None`` when they agree (always for upright images).  A format
+    whose decoder ignores the orientation tag would give masks that do not
+    overlay the photo as viewers show it, so datasets name such files at
+    load time instead of training on them."""
+    orientation = exif_orientation(path)
+    if orientation == 1:
+        return None
     with Image.open(path) as img:
-        return img.size[::-1]
+        displayed = ImageOps.exif_transpose(img).size[::-1]
+    decoded = read_image(path).shape[:2]
+    if tuple(decoded) == tuple(displayed):
+        return None
+    return (f'{path}: EXIF orientation {orientation} displays the photo as '
+            f'{displayed[1]}x{displayed[0]}, but it decodes as '
+            f'{decoded[1]}x{decoded[0]}; save the photo upright (without '
+            'the orientation tag) and run again')
 
 
 # ------------------------------------------------------------------ masks

@@ -112,3 +112,11 @@ def resolve_config_paths(cfg: Config, config_path: Optional[str] = None
                     or not rest):
             continue
         container[key] = f'{scheme}{sep}{resolve_path(rest, config_path)}'
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether ``path`` lies inside ``folder`` once ``..`` and symbolic
+    links are resolved (a file named by a work dir's own records must stay
+    in that work dir)."""
+    path, folder = osp.realpath(path), osp.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(osp.sep) + osp.sep)
