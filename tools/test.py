@@ -15,6 +15,12 @@ post-processing; ``--out DIR`` writes one palette PNG of class ids per
 image.  Any split in the same layout can be scored with ``--cfg-options
 test_dataloader.dataset.data_root=ROOT
 test_dataloader.dataset.ann_file=ImageSets/Segmentation/NAME.txt``.
+
+The test dataset's class names must be those the checkpoint was trained
+on (``meta.dataset_meta.classes``, saved by MMEngine): data with other
+names in the same number of classes would be scored against the wrong
+classes, so that is an error listing the differing indices (a checkpoint
+without names only warns).
 """
 import argparse
 import json
@@ -27,7 +33,8 @@ from mmengine.runner import Runner
 
 import mmwsss  # noqa: F401
 from mmwsss.apis import check_checkpoint, check_config, prepare_launcher
-from tool_setup import load_model_config
+from mmwsss.apis.inference import check_checkpoint_classes
+from tool_setup import load_model_config, run_main
 
 
 def parse_args():
@@ -84,10 +91,14 @@ def main():
         './work_dirs', osp.splitext(osp.basename(args.config))[0], 'test')
     apply_test_options(cfg, args)
     check_config(cfg, args.config)
-    check_checkpoint(cfg, checkpoint)
+    meta = check_checkpoint(cfg, checkpoint)
     prepare_launcher(cfg, args.launcher)
     cfg.load_from = checkpoint
     runner = Runner.from_cfg(cfg)
+    # the dataset the scores are computed on (runner.test() reuses it)
+    dataset = runner.test_loop.dataloader.dataset
+    check_checkpoint_classes(checkpoint, meta, dataset.metainfo.get(
+        'classes'), f'the test dataset of {args.config}')
     metrics = runner.test()
     scores = {k: float(v) for k, v in metrics.items()
               if isinstance(v, numbers.Real)}
@@ -96,4 +107,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)
