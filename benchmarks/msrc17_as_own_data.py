@@ -10,7 +10,7 @@ against the val ground truth (evaluation only), printing the mIoU last.
 
     python benchmarks/msrc17_as_own_data.py make-folder DATA
     python tools/train.py configs/custom/ae_psl_mbv2_custom.py \\
-        --work-dir W --cfg-options data_root=DATA
+        --work-dir W --allow-rare --cfg-options data_root=DATA  # horse: 1
     python tools/infer.py configs/custom/ae_psl_mbv2_custom.py W \\
         ../shared/data/msrc17/JPEGImages --out OUT --cfg-options data_root=DATA
     python benchmarks/msrc17_as_own_data.py score OUT

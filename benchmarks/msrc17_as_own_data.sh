@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 W=${W:-work_dirs/own_data_msrc17}
 DATA="$W/data"
 python benchmarks/msrc17_as_own_data.py make-folder "$DATA"
-python tools/train.py configs/custom/ae_psl_mbv2_custom.py --work-dir "$W" \
+python tools/train.py configs/custom/ae_psl_mbv2_custom.py --work-dir "$W" --allow-rare \
     --cfg-options data_root="$DATA"
 python tools/stage_report.py "$W"
 mkdir -p "$W/val_images"

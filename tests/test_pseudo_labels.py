@@ -1,7 +1,6 @@
 """Pseudo-mask composition (every mode), the resumable writer, and its
 bad inputs."""
 import glob
-import logging
 import os
 import os.path as osp
 import subprocess
@@ -14,8 +13,6 @@ from mmseg.registry import DATASETS
 
 import mmwsss  # noqa: F401
 from mmwsss.pseudo_labels.masks import compose_pseudo_label, make_pseudo_labels
-from mmwsss.stages import label_stages
-from mmwsss.stages.label_stages import warn_classes_never_alone
 from mmwsss.utils.io import read_mask, save_cam_file, save_regions_file
 from mmwsss.utils.io import write_grey_map as save_saliency_map
 from mmwsss.utils.labels import classes_never_alone
@@ -255,27 +252,3 @@ def test_classes_never_alone_finds_tags_that_always_come_together():
     assert classes_never_alone([[1, 2, 4], [2]]) == [(1, [2, 4], 1),
                                                      (4, [1, 2], 1)]
     assert classes_never_alone([[1], [2], [1, 2]]) == []
-
-
-def test_pseudo_label_stage_warns_about_classes_never_alone(monkeypatch):
-    """The stage names the pair in a warning and keeps it for its marker
-    (stage_report shows it)."""
-
-    class TaggedImages:
-        metainfo = dict(classes=('background', 'cow', 'face', 'body'))
-        tags = [[2, 3], [2, 3], [3], [1]]
-
-        def __len__(self):
-            return len(self.tags)
-
-        def get_data_info(self, index):
-            return dict(img_labels=self.tags[index])
-
-    logged = []
-    monkeypatch.setattr(label_stages, 'print_log',
-                        lambda msg, **kw: logged.append((msg, kw['level'])))
-    ctx = type('Ctx', (), {'name': 'pseudo_labels'})()
-    rows = warn_classes_never_alone(ctx, TaggedImages())
-    assert rows == [dict(cls='face', always_with=['body'], images=2)]
-    assert len(logged) == 1 and logged[0][1] == logging.WARNING
-    assert "tagged 'face' is also tagged 'body'" in logged[0][0]

@@ -51,6 +51,7 @@ def test_common_options_keep_dotted_keys_beside_nested_ones():
 
 def test_stages_run_after_the_stages_they_read(init_scope):
     from mmwsss.stages import StageError, ordered_specs
+    from mmwsss.stages.graph import check_specs
     stages = dict(
         score=dict(type='ScoreLabelsStage', config='x.py',
                    inputs=dict(labels='masks.labels')),
@@ -64,9 +65,9 @@ def test_stages_run_after_the_stages_they_read(init_scope):
         ordered_specs(dict(
             a=dict(type='SaliencyStage', config='x', inputs=dict(m='b.o')),
             b=dict(type='SaliencyStage', config='x', inputs=dict(m='a.o'))))
-    with pytest.raises(StageError, match="stage 'cams' names unknown stage "
+    with pytest.raises(StageError, match="stage 'cams': unknown stage "
                        "type 'MakeCAMsStage'"):
-        ordered_specs(dict(cams=dict(type='MakeCAMsStage')))
+        check_specs(ordered_specs(dict(cams=dict(type='MakeCAMsStage'))), {})
     with pytest.raises(StageError, match='dict keyed by stage name'):
         ordered_specs([dict(name='a', type='SaliencyStage')])
 
@@ -154,8 +155,10 @@ def test_complete_stages_are_skipped_and_one_stage_runs_alone(
     from mmwsss.stages import StageError, run_stages
     cfg = _cheap_pipeline(tmp_path, synthetic_root)
     with pytest.raises(StageError, match="stage 'masks'.*'cams'.*/nowhere"):
-        run_stages(cfg)
+        run_stages(cfg)  # checked before anything runs
     marker = tmp_path / 'work' / 'saliency' / 'stage_done.json'
+    assert not marker.exists()
+    run_stages(cfg, only='saliency')
     done = json.loads(marker.read_text())
     assert done['outputs'] == dict(maps='maps') and done['files']['maps'] == 24
     assert done['tally']['written'] == 24
@@ -213,6 +216,9 @@ def _load_tool(name):
     """``tools/<name>.py`` as a module (the tools are scripts, not a
     package)."""
     import importlib.util
+    tools = osp.join(REPO, 'tools')
+    if tools not in sys.path:  # the tools import their sibling tool_setup
+        sys.path.insert(0, tools)
     spec = importlib.util.spec_from_file_location(
         f'{name}_tool', osp.join(REPO, 'tools', name + '.py'))
     module = importlib.util.module_from_spec(spec)
@@ -461,13 +467,16 @@ def test_seed_and_amp_reach_every_training_stage(init_scope, tmp_path):
         assert stage_cfg.randomness.seed == 7, name
 
 
-def test_stage_report_names_classes_never_alone(tmp_path):
+def test_stage_report_shows_the_data_check(tmp_path):
+    """The pipeline's data check (dataset_check.json) heads the report:
+    the class table and its warnings (MSRC-17: face never without body)."""
     report = _load_tool('stage_report')
-    stage = tmp_path / 'pseudo_labels'
-    stage.mkdir()
-    (stage / 'stage_done.json').write_text(json.dumps(dict(
-        type='PseudoLabelStage', seconds=1.0, finished='2026-12-03',
-        outputs=dict(labels='labels'), classes_never_alone=[
-            dict(cls='face', always_with=['body'], images=29)])))
-    table = report.markdown(report.stage_rows(str(tmp_path)))
-    assert 'never_alone face (always with body, 29 images)' in table
+    (tmp_path / 'dataset_check.json').write_text(json.dumps(dict(
+        classes=[dict(name='body', train=32, held=3),
+                 dict(name='face', train=29, held=3)],
+        warnings=['every one of the 29 training images tagged face is also '
+                  'tagged body'], errors=[])))
+    text = report.data_summary(str(tmp_path))
+    assert '| face | 29 | 3 |' in text
+    assert 'warning: every one of the 29 training images tagged face' in text
+    assert report.data_summary(str(tmp_path / 'nowhere')) == ''

@@ -1,4 +1,6 @@
-"""Summarise a multi-stage work dir: each stage's status, wall time and
+"""Summarise a multi-stage work dir: its training data (images per class
+and the data check's warnings, e.g. classes never tagged alone), then each
+stage's status, wall time and
 result, as a Markdown table: pseudo-mask scores with the split of their
 errors (false background / false foreground / wrong class / ignored, in
 percent of all errors), test metrics, and what each mask stage wrote
@@ -14,6 +16,7 @@ import os.path as osp
 
 MARKER = 'stage_done.json'  # as mmwsss.stages.MARKER (no torch import here)
 STARTED = 'stage_started.json'  # written when a stage starts
+DATA_CHECK = 'dataset_check.json'  # the training data, checked first
 
 
 def stage_rows(work_dir: str):
@@ -48,13 +51,24 @@ def stage_rows(work_dir: str):
                                          'foreground_pixels',
                                          'ignored_pixels',
                                          'empty_labelled_images')})
-        never_alone = marker.get('classes_never_alone')
-        if never_alone:
-            row['result'] = dict(row.get('result', {}), never_alone='; '.join(
-                f'{item["cls"]} (always with {"+".join(item["always_with"])},'
-                f' {item["images"]} images)' for item in never_alone))
         rows.append(row)
     return sorted(rows, key=lambda r: r.get('finished', '~'))
+
+
+def data_summary(work_dir: str) -> str:
+    """The pipeline's check of its training data (``dataset_check.json``,
+    written before the first stage) as a Markdown table of images per
+    class and its warnings; empty when the work dir has none."""
+    path = osp.join(work_dir, DATA_CHECK)
+    if not osp.isfile(path):
+        return ''
+    with open(path) as handle:
+        check = json.load(handle)
+    lines = ['| class | training images | held back |', '|---|---|---|']
+    lines += [f'| {c["name"]} | {c["train"]} | {c["held"]} |'
+              for c in check.get('classes', [])]
+    lines += [''] + [f'warning: {w}' for w in check.get('warnings', [])]
+    return '\n'.join(lines)
 
 
 def markdown(rows) -> str:
@@ -74,6 +88,9 @@ def main():
     parser.add_argument('--json', help='also write the rows to this file')
     args = parser.parse_args()
     rows = stage_rows(args.work_dir)
+    summary = data_summary(args.work_dir)
+    if summary:
+        print(summary + '\n')
     print(markdown(rows))
     if args.json:
         with open(args.json, 'w') as handle:

@@ -3,8 +3,10 @@ eval_pseudo_labels, analyze_masks) does before and after its work: the
 shared command-line flags, config loading with overrides, distributed
 start-up and the closing tally.  Tools import it as a sibling module."""
 import argparse
+import os
 import os.path as osp
-from typing import Tuple
+import sys
+from typing import Callable, Tuple
 
 from mmengine.config import Config, DictAction
 from mmengine.dist import barrier, get_dist_info
@@ -65,9 +67,14 @@ def load_model_config(config: str, checkpoint: str, stage=None,
     own keys apply to it, as for its training (``data_root=DATA``,
     ``common_cfg_options.X=...``), the others to the model's config
     (``test_dataloader.dataset.ann_file=...``)."""
-    from mmwsss.stages import trained_model
+    from mmwsss.stages import StageError, check_overrides, trained_model
     cfg = Config.fromfile(config)
     options = dict(cfg_options or {})
+    if options:
+        try:
+            check_overrides(cfg, options, config)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from None
     if cfg.get('stages'):
         if not osp.isdir(checkpoint):
             raise SystemExit(f'{config} is a pipeline config: give its work '
@@ -76,10 +83,33 @@ def load_model_config(config: str, checkpoint: str, stage=None,
         cfg.merge_from_dict({k: options.pop(k) for k in list(options)
                              if k.split('.')[0] in pipeline_keys})
         cfg.work_dir = checkpoint
-        cfg, checkpoint = trained_model(cfg, stage)
+        try:
+            cfg, checkpoint = trained_model(cfg, stage)
+        except StageError as exc:
+            raise SystemExit(f'{config}: {exc}') from None
     elif stage:
         raise SystemExit(f'{config} has no stages; --stage needs a pipeline '
                          'config')
     cfg.merge_from_dict(options)
     prepare_config(cfg, cfg.filename or config)
     return cfg, checkpoint
+
+
+def run_main(main: Callable[[], None]) -> None:
+    """Run a tool's ``main``; the errors mmwsss raises for bad input (they
+    name the file and what is wrong) end the tool with that message and
+    exit status 1 instead of a traceback.  ``MMWSSS_DEBUG=1`` shows the
+    traceback."""
+    from mmwsss.stages import StageError
+    from mmwsss.utils.work_dir_lock import WorkDirBusyError
+    try:
+        main()
+    except (StageError, WorkDirBusyError, ValueError, FileNotFoundError,
+            KeyError) as exc:
+        if os.environ.get('MMWSSS_DEBUG'):
+            raise
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args \
+            else exc
+        print(f'{osp.basename(sys.argv[0])}: error: {message}',
+              file=sys.stderr)
+        raise SystemExit(1) from None

@@ -8,6 +8,7 @@ complete stages are skipped, so the same command resumes after a crash;
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
@@ -15,7 +16,9 @@ from mmengine.runner import Runner
 import mmwsss  # noqa: F401  (applies compat shims, registers modules)
 from mmwsss.apis import (check_config, keep_random_states, prepare_config,
                          prepare_launcher, train_resumable)
-from mmwsss.stages import run_stages
+from mmwsss.stages import check_overrides, run_stages
+from mmwsss.utils.work_dir_lock import work_dir_lock
+from tool_setup import run_main
 
 
 def parse_args():
@@ -32,6 +35,10 @@ def parse_args():
         help='multi-stage config: redo finished stages whose resolved '
         'config or inputs changed since (their old folder is kept beside '
         'them); without it such a stage stops the run')
+    parser.add_argument(
+        '--allow-rare', action='store_true',
+        help='train although some classes have fewer training images than '
+        'the data check asks for (they are reported as warnings)')
     parser.add_argument('--amp', action='store_true', help='enable AMP '
                         '(every training stage of a multi-stage config)')
     parser.add_argument('--seed', type=int, help='random seed (every stage '
@@ -65,6 +72,7 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
+        check_overrides(cfg, args.cfg_options, args.config)
         cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -74,6 +82,9 @@ def main():
     if cfg.get('stages'):
         cfg.common_cfg_options = every_stage_options(
             cfg.get('common_cfg_options'), args.seed, args.amp)
+        if args.allow_rare:
+            cfg.dataset_check = dict(cfg.get('dataset_check') or {},
+                                     allow_rare=True)
         run_stages(cfg, launcher=args.launcher, only=args.stage,
                    redo_changed=args.redo_changed)
         return
@@ -88,12 +99,13 @@ def main():
     prepare_config(cfg, args.config)
     check_config(cfg, args.config)
     prepare_launcher(cfg, args.launcher)
-    if args.resume:
-        train_resumable(cfg)
-    else:
-        keep_random_states(cfg)
-        Runner.from_cfg(cfg).train()
+    with work_dir_lock(osp.abspath(cfg.work_dir), ' '.join(sys.argv)):
+        if args.resume:
+            train_resumable(cfg)
+        else:
+            keep_random_states(cfg)
+            Runner.from_cfg(cfg).train()
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

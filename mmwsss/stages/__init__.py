@@ -6,6 +6,7 @@ from .label_stages import (CAMStage, PseudoLabelStage, PSLPlusLabelStage,
                            SaliencyStage, ScoreLabelsStage)
 from .pipeline import (MARKER, StageError, ordered_specs, read_marker,
                        run_stages, trained_model)
+from .spec_checks import check_overrides
 from .train_stages import TestStage, TrainStage
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     'PseudoLabelStage', 'PSLPlusLabelStage', 'SaliencyStage',
     'ScoreLabelsStage', 'MARKER', 'StageError', 'ordered_specs',
     'read_marker', 'run_stages', 'trained_model', 'TestStage', 'TrainStage',
-    'LocalizationMapStage', 'ProposalScoreStage', 'ProposalStage'
+    'LocalizationMapStage', 'ProposalScoreStage', 'ProposalStage',
+    'check_overrides'
 ]

@@ -10,7 +10,6 @@ stage whose labelled images lose every object pixel beyond
 or another dataset's saliency maps, must not train silently).
 """
 import json
-import logging
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
@@ -29,7 +28,6 @@ from mmwsss.registry import DATASETS, STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.dist import init_distributed
 from mmwsss.utils.io import atomic_write
-from mmwsss.utils.labels import classes_never_alone
 from mmwsss.visualization import plot_error_bars
 from .base import BaseStage, StageContext
 
@@ -163,47 +161,29 @@ class PseudoLabelStage(_MaskStage):
     ``saliency`` as the mode needs."""
 
     def __init__(self, mode: str = 'ae_saliency', crf: Optional[str] = None,
-                 workers: int = 1, **settings) -> None:
-        base_keys = ('config', 'cfg_options', 'inputs', 'dataset_key',
-                     'batch_size', 'max_empty_share')
-        super().__init__(**{k: settings.pop(k) for k in base_keys
-                            if k in settings})
+                 workers: int = 1, fuse_steps: Optional[int] = None,
+                 bg_threshold: Optional[float] = None,
+                 saliency_threshold: Optional[float] = None,
+                 cam_threshold: Optional[float] = None, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.mode, self.crf, self.workers = mode, crf, workers
-        self.thresholds = settings  # fuse_steps, thresholds
+        # only the thresholds a config sets: the others keep
+        # make_pseudo_labels' defaults (and the stage's fingerprint)
+        given = dict(fuse_steps=fuse_steps, bg_threshold=bg_threshold,
+                     saliency_threshold=saliency_threshold,
+                     cam_threshold=cam_threshold)
+        self.thresholds = {k: v for k, v in given.items() if v is not None}
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         dataset = self.dataset(cfg)
         out_dir = osp.join(ctx.stage_dir, 'labels')
-        never_alone = warn_classes_never_alone(ctx, dataset)
         self.record(ctx, make_pseudo_labels(
             dataset, out_dir, self.mode, cam_dir=ctx.inputs.get('cams'),
             regions_dir=ctx.inputs.get('regions'),
             saliency_dir=ctx.inputs.get('saliency'), crf=self.crf,
             num_workers=self.workers, **self.thresholds))
-        self.report['classes_never_alone'] = never_alone
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
-
-
-def warn_classes_never_alone(ctx: StageContext, dataset) -> list:
-    """Log a warning for every class the training images' tags cannot
-    tell apart from another (:func:`classes_never_alone`: the masks may
-    swap them); returns them for the stage's marker."""
-    names = dataset.metainfo['classes']
-    found = classes_never_alone(
-        dataset.get_data_info(i)['img_labels'] for i in range(len(dataset)))
-    rows = []
-    for label, companions, count in found:
-        rows.append(dict(cls=names[label], always_with=[
-            names[c] for c in companions], images=count))
-        print_log(
-            f'stage {ctx.name!r}: every one of the {count} training images '
-            f'tagged {names[label]!r} is also tagged '
-            f'{", ".join(repr(names[c]) for c in companions)}: image-level '
-            'labels cannot tell their pixels apart, so the masks may swap '
-            'them (add images where they appear apart)',
-            logger='current', level=logging.WARNING)
-    return rows
 
 
 @STAGES.register_module()

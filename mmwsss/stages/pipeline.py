@@ -1,24 +1,27 @@
 """Running a pipeline config's ``stages``, resumably and honestly.
 
-Each stage works in ``work_dir/<name>/`` and is complete when its marker
-``work_dir/<name>/stage_done.json`` exists; the marker is written last
-(atomically), after every output, so a crash at any point leaves the stage
-incomplete and the next run redoes only what is missing: complete stages
-are skipped, an interrupted training resumes from its last intact
-checkpoint, per-image stages skip the files they already wrote.
+A run first takes the work dir's lock (one run per work dir,
+:mod:`mmwsss.utils.work_dir_lock`), checks every stage spec
+(:mod:`mmwsss.stages.graph`) and the training data
+(:mod:`mmwsss.stages.data_checks`), so mistakes stop it before anything is
+made.  Then each stage works in ``work_dir/<name>/`` and is complete when
+its marker exists (:mod:`mmwsss.stages.record`); a crash at any point
+leaves the stage incomplete and the next run redoes only what is missing:
+complete stages are skipped, an interrupted training resumes from its last
+intact checkpoint, per-image stages skip the files they already wrote.
 
 A finished stage is kept only while it is still the same stage: its
-*resolved* config (after ``_base_`` files, placeholders and overrides), its
-own settings and its inputs (each producer's run) are fingerprinted when it
-starts.  If any of them changed since, the run stops with a message naming
-the stage and what changed; ``redo_changed=True`` (``--redo-changed``)
-moves the stale folder aside and runs the stage again, and every stage
-that used its outputs follows.
+*resolved* config, its own settings, its inputs and what its datasets hold
+(:mod:`mmwsss.stages.dataset_record`) are fingerprinted when it starts.
+If any of them changed since, the run stops with a message naming the
+stage and what changed; ``redo_changed=True`` (``--redo-changed``) moves
+the stale folder aside and runs the stage again, and every stage that used
+its outputs follows.  A stage that only started with other settings made
+nothing complete and is redone without asking.
 
-Stages run in the order the config lists them, moved after the stages
-whose outputs they read.  Inputs are checked before a stage starts: a
-``'STAGE.OUTPUT'`` input needs STAGE's marker, the output path, and (for
-folders) at least as many files as STAGE recorded when it finished.
+Inputs are checked before a stage starts: a ``'STAGE.OUTPUT'`` input needs
+STAGE's marker, the output path inside STAGE's folder, and (for folders)
+at least as many files as STAGE recorded when it finished.
 
 Every stage that reads training images must read the pipeline's: the first
 such stage fixes the dataset (type, root, split, image folder) and a later
@@ -26,204 +29,37 @@ stage whose dataset differs stops the run with a message naming both,
 unless its spec says ``other_dataset=True``.
 
 Under a distributed launch every rank runs every stage (training is data
-parallel, per-image stages shard the images); rank 0 writes the markers.
+parallel, per-image stages shard the images); rank 0 holds the lock and
+writes the markers.
 """
-import hashlib
 import json
 import os
 import os.path as osp
-import re
+import sys
 import time
-import uuid
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 from mmengine.dist import barrier, get_rank
 from mmengine.logging import print_log
 
-from mmwsss.registry import STAGES
+from mmwsss.utils.checkpoints import protect_work_dir
 from mmwsss.utils.io import atomic_write
+from mmwsss.utils.work_dir_lock import work_dir_lock
 from .base import BaseStage, StageContext
+from .data_checks import check_pipeline_data
+from .dataset_record import DatasetRecords
+from .graph import (StageError, build_stage, check_specs, ordered_specs,
+                    pipeline_variables)
+from .record import (DATASET_CHECK, MARKER, STARTED, TRAINING_SPLITS, _changes,
+                     _write_marker, dataset_identity, fingerprint,
+                     marker_output, read_marker, resolve_inputs,
+                     stage_dataset_keys)
+from .spec_checks import closest
 
-MARKER = 'stage_done.json'
-STARTED = 'stage_started.json'
-NAME_PATTERN = re.compile(r'^[A-Za-z0-9_-]+$')
-# dataloaders of the training images, which every stage must agree on
-TRAINING_SPLITS = ('train_dataloader', 'cam_dataloader')
-# keys of a resolved stage config that say where, not what
-_LOCATION_KEYS = ('work_dir', 'launcher', 'experiment_name', 'resume',
-                  'load_from')
-
-
-class StageError(RuntimeError):
-    """A stage cannot run (bad spec, missing or changed input)."""
-
-
-def _producer(source: str, names) -> Optional[str]:
-    stage, dot, output = str(source).partition('.')
-    return stage if dot and output and stage in names else None
-
-
-def ordered_specs(stages: Any) -> List[Tuple[str, dict]]:
-    """``(name, spec)`` in run order: the config's order, each stage moved
-    after the stages it reads from.  ``None`` entries (a child config
-    dropping a stage of its base) are left out."""
-    if not isinstance(stages, dict):
-        raise StageError('stages must be a dict keyed by stage name '
-                         '(stages=dict(classifier=dict(type=...), ...)), got '
-                         f'{type(stages).__name__}')
-    specs = {name: dict(spec) for name, spec in stages.items()
-             if spec is not None}
-    for name, spec in specs.items():
-        if not NAME_PATTERN.match(str(name)):
-            raise StageError(f'stage name {name!r} must be a folder-safe '
-                             'word ([A-Za-z0-9_-])')
-        if STAGES.get(spec.get('type')) is None:
-            raise StageError(
-                f'stage {name!r} names unknown stage type '
-                f'{spec.get("type")!r}; known stage types: '
-                f'{sorted(STAGES.module_dict)}')
-    order: List[str] = []
-    pending = list(specs)
-    while pending:
-        for name in pending:
-            needs = {_producer(s, specs)
-                     for s in (specs[name].get('inputs') or {}).values()}
-            needs.discard(None)
-            if name in needs:
-                raise StageError(f'stage {name!r} reads its own output')
-            if needs <= set(order):
-                order.append(name)
-                pending.remove(name)
-                break
-        else:
-            raise StageError(f'stages {pending} read each other\'s outputs '
-                             '(a cycle)')
-    return [(name, specs[name]) for name in order]
-
-
-def build_stage(name: str, spec: dict) -> BaseStage:
-    spec = {k: v for k, v in spec.items() if k != 'other_dataset'}
-    try:
-        return STAGES.build(spec)
-    except (TypeError, ValueError) as exc:
-        raise StageError(f'stage {name!r} ({spec.get("type")}): {exc}') \
-            from exc
-
-
-def read_marker(stage_dir: str, name: str = MARKER) -> Optional[dict]:
-    path = osp.join(stage_dir, name)
-    if not osp.isfile(path):
-        return None
-    with open(path) as handle:
-        return json.load(handle)
-
-
-def _file_count(path: str) -> Optional[int]:
-    if not osp.isdir(path):
-        return None
-    return sum(1 for entry in os.scandir(path) if entry.is_file())
-
-
-def resolve_inputs(name: str, inputs: Dict[str, str], work_dir: str,
-                   stage_names) -> Tuple[Dict[str, str], Dict[str, str]]:
-    """Absolute paths of a stage's inputs, and what identifies each (the
-    producer's run id, or the path); a :class:`StageError` names the
-    stage, the input and the path."""
-    resolved, identity = {}, {}
-    for key, source in inputs.items():
-        source = str(source)
-        producer = _producer(source, stage_names)
-        if producer:
-            producer_dir = osp.join(work_dir, producer)
-            marker = read_marker(producer_dir)
-            if marker is None:
-                raise StageError(
-                    f'stage {name!r}: input {key!r} comes from stage '
-                    f'{producer!r}, which is not complete (no '
-                    f'{osp.join(producer_dir, MARKER)}); run it first')
-            output = source.split('.', 1)[1]
-            if output not in marker['outputs']:
-                raise StageError(
-                    f'stage {name!r}: stage {producer!r} has no output '
-                    f'{output!r} (it has {sorted(marker["outputs"])})')
-            path = osp.join(producer_dir, marker['outputs'][output])
-            expected = marker.get('files', {}).get(output)
-            identity[key] = f'{producer}:{marker.get("run_id")}'
-        else:
-            path, expected = source, None
-            identity[key] = osp.abspath(source)
-        if not osp.exists(path):
-            raise StageError(f'stage {name!r}: input {key!r} is missing: '
-                             f'{path} does not exist')
-        found = _file_count(path)
-        if expected is not None and found is not None and found < expected:
-            raise StageError(
-                f'stage {name!r}: input {key!r} is incomplete: {path} holds '
-                f'{found} files, {expected} when it was made')
-        resolved[key] = osp.abspath(path)
-    return resolved, identity
-
-
-def fingerprint(stage: BaseStage, cfg: Config, identity: Dict[str, str],
-                work_dir: str) -> Dict[str, str]:
-    """What makes a stage's outputs what they are, hashed per part so a
-    change can be named.  Paths inside the work dir count relative to it,
-    so a moved work dir is still the same pipeline."""
-    resolved = {k: v for k, v in cfg.to_dict().items()
-                if k not in _LOCATION_KEYS}
-
-    def digest(value) -> str:
-        text = json.dumps(value, sort_keys=True, default=str)
-        text = text.replace(work_dir, '{work_dir}')
-        return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-    return dict(config=digest(resolved), settings=digest(stage.settings()),
-                **{f'input {k}': v for k, v in identity.items()})
-
-
-def _changes(old: dict, new: dict) -> List[str]:
-    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-
-
-def dataset_identity(cfg: Config, key: str) -> Optional[dict]:
-    """Which images a dataset config lists: type, root, split, folder."""
-    dataset = (cfg.get(key) or {}).get('dataset')
-    if not isinstance(dataset, dict):
-        return None
-    root = dataset.get('data_root') or ''
-    prefix = dataset.get('data_prefix') or {}
-    return dict(type=str(dataset.get('type')),
-                data_root=osp.normpath(root) if root else '',
-                split=dataset.get('ann_file') or dataset.get('labels_file'),
-                images=prefix.get('img_path'))
-
-
-def _write_marker(stage_dir: str, name: str, kind: str,
-                  outputs: Dict[str, str], seconds: float,
-                  prints: Dict[str, str], extra: dict) -> None:
-    files = {}
-    for key, rel in outputs.items():
-        path = osp.join(stage_dir, rel)
-        if not osp.exists(path):
-            raise StageError(f'stage {name!r}: output {key!r} ({path}) was '
-                             'not written')
-        count = _file_count(path)
-        if count is not None:
-            files[key] = count
-    marker = dict(stage=name, type=kind, outputs=outputs, files=files,
-                  seconds=round(seconds, 1), fingerprint=prints,
-                  run_id=uuid.uuid4().hex[:12],
-                  finished=time.strftime('%Y-%m-%d %H:%M:%S'), **extra)
-    with atomic_write(osp.join(stage_dir, MARKER), 'w') as handle:
-        json.dump(marker, handle, indent=2)
-
-
-def pipeline_variables(cfg: Config) -> Dict[str, str]:
-    """Top-level strings of a pipeline config: the placeholders every stage
-    may name (``{classifier}``, ``{segmentor}``, ``{data_root}``...)."""
-    return {k: v for k, v in cfg.items()
-            if isinstance(v, str) and NAME_PATTERN.match(k)}
+__all__ = ['MARKER', 'StageError', 'build_stage', 'ordered_specs',
+           'pipeline_variables', 'read_marker', 'resolve_inputs',
+           'run_stages', 'trained_model']
 
 
 class _Run:
@@ -234,22 +70,34 @@ class _Run:
         self.specs = ordered_specs(cfg.stages)
         self.names = [name for name, _ in self.specs]
         if only is not None and only not in self.names:
-            raise StageError(f'no stage {only!r} in this config; stages: '
+            raise StageError(f'no stage {only!r} in this config'
+                             f'{closest(only, self.names)}; stages: '
                              f'{self.names}')
         self.only, self.launcher = only, launcher
         self.redo_changed = redo_changed
-        self.work_dir = osp.abspath(cfg.work_dir)
+        # files in the work dir are ours: never unpickled beyond the
+        # allowlist of checkpoint types, whatever a tampered file holds
+        self.work_dir = protect_work_dir(cfg.work_dir)
         self.config_path = cfg.filename
         self.config_dir = osp.dirname(osp.abspath(cfg.filename)) \
             if cfg.filename else os.getcwd()
         self.common = dict(cfg.get('common_cfg_options') or {})
         self.variables = pipeline_variables(cfg)
+        self.stages = check_specs(self.specs, self.variables, only)
+        self.dataset_check = dict(cfg.get('dataset_check') or {})
         self.dataset: Optional[Tuple[str, dict]] = None
+        self.records = DatasetRecords(self.work_dir)
 
-    def context(self, name: str,
-                stage: BaseStage) -> Tuple[StageContext, Dict[str, str]]:
-        inputs, identity = resolve_inputs(name, stage.inputs, self.work_dir,
-                                          self.names)
+    def context(self, name: str, stage: BaseStage,
+                resolve: bool = True) -> Tuple[StageContext, Dict[str, str]]:
+        """The stage's context; ``resolve=False`` stands in names for
+        inputs not made yet (to read a config before anything ran)."""
+        if resolve:
+            inputs, identity = resolve_inputs(name, stage.inputs,
+                                              self.work_dir, self.names)
+        else:
+            inputs = {k: f'<{k}: {v}>' for k, v in stage.inputs.items()}
+            identity = {}
         return StageContext(
             name=name, work_dir=self.work_dir,
             stage_dir=osp.join(self.work_dir, name),
@@ -277,7 +125,45 @@ class _Run:
                 'common_cfg_options entry), or set other_dataset=True in '
                 f'stage {name!r} if that is on purpose')
 
+    def training_config(self) -> Optional[Tuple[str, Config]]:
+        """``(dataloader key, config)`` of the first stage that reads the
+        training images, loaded before any stage ran."""
+        for name, spec in self.specs:
+            stage = self.stages.get(name) or build_stage(name, spec)
+            key = getattr(stage, 'dataset_key', None)
+            if key in TRAINING_SPLITS:
+                ctx, _ = self.context(name, stage, resolve=False)
+                return key, stage.load_config(ctx)
+        return None
+
+    def check_data(self) -> None:
+        """The training data checked once, before the first stage: class
+        counts, rare classes and typos, untagged images, classes never
+        alone (:mod:`mmwsss.datasets.dataset_check`), photos whose decoded
+        size disagrees with their EXIF orientation.  The report goes to
+        ``WORK_DIR/dataset_check.json`` for ``tools/stage_report.py``."""
+        found = self.training_config()
+        if found is None:
+            return
+        key, cfg = found
+        report = check_pipeline_data(cfg, key, **self.dataset_check)
+        if get_rank() == 0:
+            with atomic_write(osp.join(self.work_dir, DATASET_CHECK),
+                              'w') as handle:
+                json.dump(report, handle, indent=2)
+
+    def data_prints(self, stage: BaseStage, cfg: Config) -> Dict[str, str]:
+        """The fingerprint parts of what the stage's datasets hold."""
+        prints = {}
+        for key in stage_dataset_keys(stage):
+            dataset = (cfg.get(key) or {}).get('dataset')
+            if isinstance(dataset, dict):
+                prints[f'data {key}'] = self.records.fingerprint(
+                    dataset, cfg.get('default_scope', 'mmseg'))
+        return prints
+
     def run(self) -> Dict[str, dict]:
+        self.check_data()
         markers = {}
         for number, (name, spec) in enumerate(self.specs, 1):
             header = f'[stage {number}/{len(self.specs)}] {name} ' \
@@ -291,6 +177,7 @@ class _Run:
             cfg = stage.load_config(ctx)
             self.check_dataset(name, spec, stage, cfg)
             prints = fingerprint(stage, cfg, identity, self.work_dir)
+            prints.update(self.data_prints(stage, cfg))
             if self._keep(name, header, stage_dir, prints):
                 markers[name] = read_marker(stage_dir)
                 continue
@@ -298,29 +185,49 @@ class _Run:
                                           cfg, prints)
         return markers
 
+    def _explain(self, changed: List[str], old: dict, new: dict) -> str:
+        words = []
+        for part in changed:
+            if part.startswith('data ') and part in new:
+                why = self.records.explain(old[part], new[part])
+                words.append(f'{part} ({why})')
+            else:
+                words.append(part)
+        return ', '.join(words)
+
+    def _set_aside(self, stage_dir: str) -> str:
+        aside = f'{stage_dir}.stale-{time.strftime("%Y%m%d-%H%M%S")}'
+        if get_rank() == 0:
+            os.replace(stage_dir, aside)
+        barrier()
+        return aside
+
     def _keep(self, name: str, header: str, stage_dir: str,
               prints: Dict[str, str]) -> bool:
         """Whether a finished stage stands as it is; stops (or moves the
-        stale folder aside) when what made it changed."""
-        record = read_marker(stage_dir) or read_marker(stage_dir, STARTED)
+        stale folder aside) when what made it changed.  A stage that only
+        started (no marker) with other settings made nothing complete: its
+        partial folder is moved aside and the stage redone."""
+        finished = read_marker(stage_dir)
+        record = finished or read_marker(stage_dir, STARTED)
         if record is None:
             return False
-        changed = _changes(record.get('fingerprint', {}), prints)
+        old = record.get('fingerprint', {})
+        changed = _changes(old, prints)
         if changed:
-            if not self.redo_changed:
+            what = self._explain(changed, old, prints)
+            if finished is not None and not self.redo_changed:
                 raise StageError(
                     f'stage {name!r} in {stage_dir} was made with another '
-                    f'{", ".join(changed)} than the config gives now; '
-                    'delete the folder, or run again with --redo-changed '
-                    '(the stale folder is kept beside it)')
-            if get_rank() == 0:
-                os.replace(stage_dir, f'{stage_dir}.stale-'
-                           f'{time.strftime("%Y%m%d-%H%M%S")}')
-            barrier()
-            print_log(f'{header}: {", ".join(changed)} changed, redoing it',
-                      logger='current')
+                    f'{what} than the config gives now; delete the folder, '
+                    'or run again with --redo-changed (the stale folder is '
+                    'kept beside it)')
+            aside = self._set_aside(stage_dir)
+            print_log(f'{header}: {what} changed, redoing it (the '
+                      f'{"stale" if finished else "unfinished"} folder is '
+                      f'kept as {aside})', logger='current')
             return False
-        if read_marker(stage_dir) is None:
+        if finished is None:
             return False  # started with the same settings: resume it
         print_log(f'{header}: complete, skipped', logger='current')
         return True
@@ -351,8 +258,11 @@ def run_stages(cfg: Config, launcher: str = 'none',
                redo_changed: bool = False) -> Dict[str, dict]:
     """Run ``cfg.stages`` in ``cfg.work_dir`` (all, or just ``only``);
     returns every stage's marker.  Complete, unchanged stages are
-    skipped."""
-    return _Run(cfg, launcher, only, redo_changed).run()
+    skipped.  The work dir is locked for the run (one run per work dir,
+    :mod:`mmwsss.utils.work_dir_lock`); every spec is checked first."""
+    run = _Run(cfg, launcher, only, redo_changed)
+    with work_dir_lock(run.work_dir, command=' '.join(sys.argv)):
+        return run.run()
 
 
 def trained_model(cfg: Config, stage: Optional[str] = None
@@ -373,8 +283,11 @@ def trained_model(cfg: Config, stage: Optional[str] = None
             f'stage {stage!r} has not finished in {run.work_dir} (no '
             f'{osp.join(run.work_dir, stage, MARKER)} with a checkpoint); '
             'train the pipeline first')
-    spec = dict(run.specs)[stage]
-    built = build_stage(stage, spec)
-    ctx, _ = run.context(stage, built)
-    model_cfg = built.load_config(ctx)
-    return model_cfg, osp.join(ctx.stage_dir, marker['outputs']['checkpoint'])
+    checkpoint = marker_output(osp.join(run.work_dir, stage), marker,
+                               'checkpoint')
+    built = run.stages[stage]
+    try:
+        ctx, _ = run.context(stage, built)
+    except StageError:  # its training inputs are gone: not needed to test
+        ctx, _ = run.context(stage, built, resolve=False)
+    return built.load_config(ctx), checkpoint

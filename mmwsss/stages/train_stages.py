@@ -57,6 +57,7 @@ class TestStage(BaseStage):
     dataloader and evaluator; output ``metrics`` (a JSON file) and, with
     ``save_predictions``, ``predictions`` (a palette PNG per image, for
     the error analysis of a ``ScoreLabelsStage``)."""
+    dataset_key = 'test_dataloader'
 
     def __init__(self, save_predictions: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -1,0 +1,62 @@
+"""The pipeline's training data, checked once before the first stage.
+
+Everything here reads what training may read (image-level labels, image
+headers) and stops the run at once, naming the files, where the data would
+otherwise give a silently wrong model an hour later: classes with too few
+images, tags that look like typos, classes the tags cannot separate
+(:mod:`mmwsss.datasets.dataset_check`), and photos whose decoded size
+disagrees with their EXIF orientation (:func:`mmwsss.utils.io.image_size`).
+"""
+from typing import List, Optional
+
+from mmengine.config import Config
+from mmengine.logging import print_log
+from mmengine.registry import init_default_scope
+
+from mmwsss.datasets.dataset_check import (MIN_TRAIN_IMAGES,
+                                           check_dataset_configs, tags_only)
+from mmwsss.registry import DATASETS
+from mmwsss.utils.io import check_decoded_size
+
+#: held-back datasets whose image labels are tags (a labels file), so that
+#: counting them reads no mask
+_TAGGED_DATASETS = ('ImageLabelFolderDataset', )
+
+
+def _held_back(cfg: Config) -> Optional[dict]:
+    dataset = (cfg.get('val_dataloader') or {}).get('dataset')
+    if isinstance(dataset, dict) and dataset.get('type') in _TAGGED_DATASETS:
+        return dataset
+    return None
+
+
+def orientation_problems(dataset) -> List[str]:
+    """Training images whose decoded size disagrees with the size viewers
+    show (EXIF orientation); upright images cost one header read."""
+    problems = []
+    for index in range(len(dataset)):
+        problem = check_decoded_size(dataset.get_data_info(index)['img_path'])
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def check_pipeline_data(cfg: Config, key: str,
+                        min_images: int = MIN_TRAIN_IMAGES,
+                        allow_rare: bool = False) -> dict:
+    """Check ``cfg[key].dataset`` (the training images) and log the
+    report; returns it as a dict (for ``dataset_check.json``).  Raises
+    ``ValueError`` with every problem when the data cannot train."""
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    train_cfg = dict(cfg[key].dataset)
+    report = check_dataset_configs(train_cfg, _held_back(cfg),
+                                   min_images=min_images,
+                                   allow_rare=allow_rare)
+    train = DATASETS.build(tags_only(train_cfg))
+    sideways = orientation_problems(train)
+    if sideways:
+        raise ValueError(f'{len(sideways)} training photos decode at '
+                         'another size than they are shown:\n  ' +
+                         '\n  '.join(sideways))
+    print_log('training data:\n' + report.format(), logger='current')
+    return report.to_dict()

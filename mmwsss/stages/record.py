@@ -1,0 +1,184 @@
+"""What a pipeline remembers of its stages: completion markers, the
+fingerprint of what made each stage, and where its outputs are.
+
+Each stage works in ``work_dir/<name>/`` and is complete when its marker
+``work_dir/<name>/stage_done.json`` exists; the marker is written last
+(atomically), after every output.  The fingerprint hashes, per part, the
+stage's resolved config, its own settings, its inputs (each producer's
+run, or a user path's stat) and what its datasets hold
+(:mod:`mmwsss.stages.dataset_record`), so a change can be named.  A
+marker's output paths must stay inside its stage folder.
+"""
+import hashlib
+import json
+import os
+import os.path as osp
+import time
+import uuid
+from typing import Dict, List, Optional, Tuple
+
+from mmengine.config import Config
+
+from mmwsss.utils.io import atomic_write
+from mmwsss.utils.paths import is_inside
+from .base import BaseStage
+from .graph import StageError, _producer
+
+MARKER = 'stage_done.json'
+STARTED = 'stage_started.json'
+DATASET_CHECK = 'dataset_check.json'
+# dataloaders of the training images, which every stage must agree on
+TRAINING_SPLITS = ('train_dataloader', 'cam_dataloader')
+# keys of a resolved stage config that say where, not what
+_LOCATION_KEYS = ('work_dir', 'launcher', 'experiment_name', 'resume',
+                  'load_from')
+
+
+def read_marker(stage_dir: str, name: str = MARKER) -> Optional[dict]:
+    path = osp.join(stage_dir, name)
+    if not osp.isfile(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def _file_count(path: str) -> Optional[int]:
+    if not osp.isdir(path):
+        return None
+    return sum(1 for entry in os.scandir(path) if entry.is_file())
+
+
+def marker_output(stage_dir: str, marker: dict, output: str) -> str:
+    """The path of a stage's ``output`` as its marker records it, which
+    must lie inside the stage's folder: a marker is a file in the work
+    dir, and one edited to name a file elsewhere (a checkpoint that would
+    be unpickled) is refused, naming both."""
+    path = osp.join(stage_dir, str(marker['outputs'][output]))
+    if not is_inside(path, stage_dir):
+        raise StageError(
+            f'{osp.join(stage_dir, MARKER)}: output {output!r} points at '
+            f'{osp.realpath(path)}, outside the stage folder {stage_dir}; '
+            'markers name only files their stage wrote (was the marker '
+            'edited?); delete the stage folder and run it again')
+    return path
+
+
+def resolve_inputs(name: str, inputs: Dict[str, str], work_dir: str,
+                   stage_names) -> Tuple[Dict[str, str], Dict[str, str]]:
+    """Absolute paths of a stage's inputs, and what identifies each (the
+    producer's run id, or the path); a :class:`StageError` names the
+    stage, the input and the path."""
+    resolved, identity = {}, {}
+    for key, source in inputs.items():
+        source = str(source)
+        producer = _producer(source, stage_names)
+        if producer:
+            producer_dir = osp.join(work_dir, producer)
+            marker = read_marker(producer_dir)
+            if marker is None:
+                raise StageError(
+                    f'stage {name!r}: input {key!r} comes from stage '
+                    f'{producer!r}, which is not complete (no '
+                    f'{osp.join(producer_dir, MARKER)}); run it first')
+            output = source.split('.', 1)[1]
+            if output not in marker['outputs']:
+                raise StageError(
+                    f'stage {name!r}: stage {producer!r} has no output '
+                    f'{output!r} (it has {sorted(marker["outputs"])})')
+            path = marker_output(producer_dir, marker, output)
+            expected = marker.get('files', {}).get(output)
+            identity[key] = f'{producer}:{marker.get("run_id")}'
+        else:
+            path, expected = source, None
+            identity[key] = path_identity(source)
+        if not osp.exists(path):
+            raise StageError(f'stage {name!r}: input {key!r} is missing: '
+                             f'{path} does not exist')
+        found = _file_count(path)
+        if expected is not None and found is not None and found < expected:
+            raise StageError(
+                f'stage {name!r}: input {key!r} is incomplete: {path} holds '
+                f'{found} files, {expected} when it was made')
+        resolved[key] = osp.abspath(path)
+    return resolved, identity
+
+
+def path_identity(path: str) -> str:
+    """A user-given input path and what it holds, by stat (size and time
+    of a file; count and newest time of a folder's files): replacing the
+    file or adding to the folder changes it without reading any of it."""
+    path = osp.abspath(path)
+    if osp.isfile(path):
+        stat = os.stat(path)
+        return f'{path} ({stat.st_size} bytes, {stat.st_mtime_ns})'
+    if osp.isdir(path):
+        times = [entry.stat().st_mtime_ns for entry in os.scandir(path)
+                 if entry.is_file()]
+        return f'{path} ({len(times)} files, {max(times, default=0)})'
+    return path
+
+
+def fingerprint(stage: BaseStage, cfg: Config, identity: Dict[str, str],
+                work_dir: str) -> Dict[str, str]:
+    """What makes a stage's outputs what they are, hashed per part so a
+    change can be named.  Paths inside the work dir count relative to it,
+    so a moved work dir is still the same pipeline."""
+    resolved = {k: v for k, v in cfg.to_dict().items()
+                if k not in _LOCATION_KEYS}
+
+    def digest(value) -> str:
+        text = json.dumps(value, sort_keys=True, default=str)
+        text = text.replace(work_dir, '{work_dir}')
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+    return dict(config=digest(resolved), settings=digest(stage.settings()),
+                **{f'input {k}': v for k, v in identity.items()})
+
+
+def _changes(old: dict, new: dict) -> List[str]:
+    """Parts of a fingerprint that differ; a part the old record lacks was
+    not recorded then (an older mmwsss), which is no evidence of change."""
+    return sorted(k for k in set(old) | set(new)
+                  if k in old and old.get(k) != new.get(k))
+
+
+def stage_dataset_keys(stage: BaseStage) -> Tuple[str, ...]:
+    """The dataloaders whose images a stage reads."""
+    keys = getattr(stage, 'dataset_keys', None)
+    if keys:
+        return tuple(keys)
+    key = getattr(stage, 'dataset_key', None)
+    return (key, ) if key else ()
+
+
+def dataset_identity(cfg: Config, key: str) -> Optional[dict]:
+    """Which images a dataset config lists: type, root, split, folder."""
+    dataset = (cfg.get(key) or {}).get('dataset')
+    if not isinstance(dataset, dict):
+        return None
+    root = dataset.get('data_root') or ''
+    prefix = dataset.get('data_prefix') or {}
+    return dict(type=str(dataset.get('type')),
+                data_root=osp.normpath(root) if root else '',
+                split=dataset.get('ann_file') or dataset.get('labels_file'),
+                images=prefix.get('img_path'))
+
+
+def _write_marker(stage_dir: str, name: str, kind: str,
+                  outputs: Dict[str, str], seconds: float,
+                  prints: Dict[str, str], extra: dict) -> None:
+    files = {}
+    for key, rel in outputs.items():
+        path = osp.join(stage_dir, rel)
+        if not osp.exists(path):
+            raise StageError(f'stage {name!r}: output {key!r} ({path}) was '
+                             'not written')
+        count = _file_count(path)
+        if count is not None:
+            files[key] = count
+    marker = dict(stage=name, type=kind, outputs=outputs, files=files,
+                  seconds=round(seconds, 1), fingerprint=prints,
+                  run_id=uuid.uuid4().hex[:12],
+                  finished=time.strftime('%Y-%m-%d %H:%M:%S'), **extra)
+    with atomic_write(osp.join(stage_dir, MARKER), 'w') as handle:
+        json.dump(marker, handle, indent=2)
