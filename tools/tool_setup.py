@@ -70,11 +70,6 @@ def load_model_config(config: str, checkpoint: str, stage=None,
     from mmwsss.stages import StageError, check_overrides, trained_model
     cfg = Config.fromfile(config)
     options = dict(cfg_options or {})
-    if options:
-        try:
-            check_overrides(cfg, options, config)
-        except ValueError as exc:
-            raise SystemExit(str(exc)) from None
     if cfg.get('stages'):
         if not osp.isdir(checkpoint):
             raise SystemExit(f'{config} is a pipeline config: give its work '
@@ -90,6 +85,10 @@ def load_model_config(config: str, checkpoint: str, stage=None,
     elif stage:
         raise SystemExit(f'{config} has no stages; --stage needs a pipeline '
                          'config')
+    try:  # what is left applies to the model's config: it must match a key
+        check_overrides(cfg, options, config)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
     cfg.merge_from_dict(options)
     prepare_config(cfg, cfg.filename or config)
     return cfg, checkpoint

@@ -151,8 +151,7 @@ def check_overrides(cfg, options: Dict[str, Any], config_path: str) -> None:
     ``options`` that matches nothing in ``cfg`` (see
     :func:`override_problems`)."""
     stages = cfg.get('stages')
-    names = [k for k, v in stages.items() if v is not None] \
-        if isinstance(stages, dict) else None
+    names = list(stages) if isinstance(stages, dict) else None
     problems = override_problems(options, cfg.keys(), names)
     if problems:
         raise ValueError(f'{config_path}: ' + '; '.join(problems))
