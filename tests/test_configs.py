@@ -228,3 +228,39 @@ def test_psl_configs_train_on_pseudo_masks(config, maker, img_dir, tmp_path):
     for key in ('decode.loss_ce', 'decode.loss_cls',
                 'decode.loss_online_ce'):
         assert torch.isfinite(losses[key]), key
+
+
+def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
+    """configs/semi/ae_psl_vgg16_voc-pixel1464.py on the VOC fixture: the
+    images of `train` take their SegmentationClassAug mask, the other
+    train_aug images their pseudo mask, and a PSL step trains on both."""
+    from mmwsss.stages.base import StageContext
+    from mmwsss.stages.pipeline import build_stage
+    path = osp.join(REPO, 'configs', 'semi', 'ae_psl_vgg16_voc-pixel1464.py')
+    cfg = Config.fromfile(path)
+    root = make_voc(tmp_path)
+    split = osp.join(root, 'ImageSets', 'Segmentation')
+    with open(osp.join(split, 'train.txt'), 'w') as handle:
+        handle.write('2007_000032\n')
+    masks = _pseudo_masks(tmp_path, osp.join(root, 'JPEGImages'))
+    stage = build_stage('psl', cfg.stages.psl)
+    ctx = StageContext(name='psl', work_dir=str(tmp_path),
+                       stage_dir=str(tmp_path / 'psl'),
+                       config_dir=osp.dirname(path),
+                       common_cfg_options=cfg.common_cfg_options,
+                       inputs=dict(masks=masks),
+                       variables=dict(classifier=cfg.classifier,
+                                      segmentor=cfg.segmentor))
+    psl = stage.load_config(ctx)
+    init_default_scope('mmseg')
+    train = DATASETS.build(dict(psl.train_dataloader.dataset, data_root=root,
+                                label_cache_dir=str(tmp_path / 'cache')))
+    infos = {osp.basename(i['img_path']): i for i in
+             (train.get_data_info(n) for n in range(len(train)))}
+    assert infos['2007_000032.jpg']['pixel_labelled']
+    assert 'SegmentationClassAug' in infos['2007_000032.jpg']['seg_map_path']
+    assert infos['2007_000039.jpg']['seg_map_path'].startswith(masks)
+    model = MODELS.build(_no_pretrained(psl.model.to_dict()))
+    data = model.data_preprocessor(pseudo_collate([train[0], train[1]]), True)
+    losses = model.loss(data['inputs'], data['data_samples'])
+    assert torch.isfinite(losses['decode.loss_ce'])

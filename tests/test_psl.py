@@ -283,3 +283,17 @@ def test_iou_metric_writes_palette_pngs(init_scope, tmp_path):
     assert png.mode == 'P'
     assert np.asarray(png).tolist() == [[0, 1], [2, 2]]
     assert metric.compute_metrics(metric.results)['mIoU'] == 100.0
+
+
+def test_no_online_mask_for_an_image_trained_on_its_true_mask(psl_model):
+    """A pixel-labelled image (a dataset's pixel_labels subset) learns
+    from its true mask alone: its online mask is ignored everywhere."""
+    head = psl_model.decode_head
+    logits = torch.randn(2, 4, 8, 8)
+    weak = _sample([1], np.zeros((32, 32), np.int64))
+    labelled = _sample([1], np.zeros((32, 32), np.int64))
+    labelled.set_metainfo(dict(pixel_labelled=True))
+    online = head._online_samples(logits, torch.ones(2, 3),
+                                  [weak, labelled], [[1], [1]])
+    assert (online[0].gt_sem_seg.data != 255).any()
+    assert (online[1].gt_sem_seg.data == 255).all()

@@ -17,13 +17,15 @@ a class made up from a typo or a comment.
 import io
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import image_stem
 from .image_label_dataset import ImageLabelSegDataset, read_split, voc_palette
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+#: the folder of true masks that ``pixel_labels='auto'`` looks for
+MASKS_FOLDER = 'masks'
 
 
 def read_labels_file(path: str) -> Dict[str, Tuple[int, List[str]]]:
@@ -178,6 +180,14 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
         data_prefix: ``img_path`` folder; an optional ``seg_map_path`` is
             for evaluation only (training reads pseudo masks through
             ``pseudo_seg_map_path``).
+        pixel_labels: the images with true masks (see
+            :class:`ImageLabelSegDataset`).  ``'auto'`` (the default) uses
+            ``masks/`` beside ``images/`` when that folder exists:
+            ``masks/<stem>.png`` for some stems of the labels file and
+            ``masks/classes.txt`` naming each mask value's class, one a
+            line from value 0 (background); 255 is ignored.  ``None``
+            ignores such a folder.  A mask must agree with its image's
+            tags (the same classes) and size.
     """
 
     def __init__(self,
@@ -189,6 +199,7 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
                  metainfo: Optional[dict] = None,
                  data_root: Optional[str] = None,
                  ann_file: Optional[str] = None,
+                 pixel_labels: Union[str, dict, None] = 'auto',
                  **kwargs) -> None:
         if split not in ('all', 'train', 'val'):
             raise ValueError(f'split must be all, train or val, got {split!r}')
@@ -206,7 +217,19 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
             ann_file='',
             metainfo=metainfo,
             data_root=data_root,
+            pixel_labels=self._auto_pixel_labels(pixel_labels, data_root),
             **kwargs)
+
+    @staticmethod
+    def _auto_pixel_labels(pixel_labels: Union[str, dict, None],
+                           data_root: Optional[str]) -> Optional[dict]:
+        """``'auto'``: the ``masks/`` folder when there is one; a config
+        cannot know whether a user's folder has masks."""
+        if pixel_labels != 'auto':
+            return pixel_labels
+        if osp.isdir(osp.join(data_root or '', MASKS_FOLDER)):
+            return dict(folder=MASKS_FOLDER)
+        return None
 
     def _labels_path(self, data_root: Optional[str]) -> str:
         return osp.join(data_root or '', self.labels_file)
@@ -221,6 +244,7 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
         if self.subset_file:
             stems = self._subset(stems)
         self._labels = {stem: labels[stem] for stem in stems}
+        self._all_stems = set(labels)
         data_list = self._data_list_from_ids(stems)
         if not self.img_suffix:
             files = self._image_files(stems)
@@ -272,3 +296,11 @@ class ImageLabelFolderDataset(ImageLabelSegDataset):
 
     def load_image_labels(self, data_list: List[dict]) -> List[List[int]]:
         return [self._labels[image_stem(info)] for info in data_list]
+
+    def _known_image_ids(self, data_list: List[dict]) -> Set[str]:
+        """Every stem of the labels file: a mask of a held-back image
+        belongs to the other split, not to a typo."""
+        return self._all_stems
+
+    def _images_source(self) -> str:
+        return self._labels_path(self.data_root)

@@ -12,16 +12,20 @@ subclasses may not override): the subclass says *which images*
 (:meth:`load_image_labels`); the base then checks the labels, attaches them
 and, when ``pseudo_seg_map_path`` is set, points every image at its pseudo
 mask *after* the labels were read, so labels never come from pseudo masks
-and segmentation training never opens a ground-truth mask.  Labels derived
-from masks are cached in a JSON file so that a 10k-image dataset is scanned
-once.
+and segmentation training never opens a ground-truth mask.  The one
+exception is a *pixel-labelled subset* (``pixel_labels``, read and checked
+by :mod:`mmwsss.datasets.pixel_labels`): those images are marked
+``pixel_labelled`` and carry ``true_seg_map_path``; when masks are routed
+they train on their true masks instead of pseudo masks, and soft targets
+come from those masks too.  Labels derived from masks are cached in a JSON
+file so that a 10k-image dataset is scanned once.
 """
 import hashlib
 import json
 import os
 import os.path as osp
 from collections import Counter
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Set
 
 import numpy as np
 from mmengine.fileio import list_from_file
@@ -29,6 +33,8 @@ from mmseg.datasets import BaseSegDataset
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write, image_stem, read_mask
+from .pixel_labels import (CLASSES_FILE, balanced, check_true_mask, mask_files,
+                           parse_pixel_labels, read_mask_classes)
 
 DEFAULT_CACHE_DIR = osp.join(osp.expanduser('~'), '.cache', 'mmwsss')
 
@@ -94,6 +100,24 @@ class ImageLabelSegDataset(BaseSegDataset):
         proposal_path: folder of object proposals (``<image stem>.npz``)
             that become each image's ``proposal_path`` (for the HCP
             classifier, :class:`LoadProposals`); every image must have one.
+        pixel_labels: the images whose true masks training may read (the
+            rest stay tags only); ``None`` for none.  Either
+            ``dict(ann_file=LIST)``: the image ids of ``LIST`` (relative to
+            ``data_root``), whose masks are their ``data_prefix``
+            ``seg_map_path`` masks; or ``dict(folder=DIR)``:
+            ``DIR/<stem>.png`` masks whose values ``DIR/classes.txt`` names
+            (one class a line from value 0, background; 255 ignored).  An
+            id (a mask) of an image the dataset does not hold is an error
+            unless ``strict=False`` (for an ``ann_file`` that picks part
+            of the split, e.g. STC's simple images).  Each image's info
+            gets ``pixel_labelled``; the subset's also
+            ``true_seg_map_path`` and ``true_label_map`` (value -> class
+            index, applied after ``reduce_zero_label`` as MMSeg does).
+            Routed pseudo masks, saliency and soft maps are then replaced
+            by the true mask for them (and need not exist), and with
+            ``balance=True`` (default) a dataset that serves them repeats
+            the subset to be drawn as often as the other images
+            (:func:`~.pixel_labels.balanced`).
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -103,12 +127,15 @@ class ImageLabelSegDataset(BaseSegDataset):
                  saliency_map_path: Optional[str] = None,
                  soft_map_path: Optional[str] = None,
                  proposal_path: Optional[str] = None,
+                 pixel_labels: Optional[dict] = None,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
         self.pseudo_seg_map_path = pseudo_seg_map_path
         self.saliency_map_path = saliency_map_path
         self.soft_map_path = soft_map_path
         self.proposal_path = proposal_path
+        self.pixel_labels = parse_pixel_labels(pixel_labels,
+                                               type(self).__name__)
         super().__init__(**kwargs)
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -133,18 +160,33 @@ class ImageLabelSegDataset(BaseSegDataset):
         for info, img_labels in zip(data_list, labels):
             info['img_labels'] = self._checked_labels(info, img_labels)
             info['num_classes'] = self.num_classes
+        self._mark_pixel_labelled(data_list)
+        # (key, folder, suffix, what, whether the subset's true mask
+        # replaces it); only the classifier's proposals serve every image
         routes = (('seg_map_path', self.pseudo_seg_map_path,
-                   self.seg_map_suffix, 'pseudo mask'),
+                   self.seg_map_suffix, 'pseudo mask', True),
                   ('saliency_path', self.saliency_map_path, '.png',
-                   'saliency map'),
+                   'saliency map', True),
                   ('soft_map_path', self.soft_map_path, '.npz',
-                   'soft localization map'),
+                   'soft localization map', True),
                   ('proposal_path', self.proposal_path, '.npz',
-                   'proposal file'))
-        for key, folder, suffix, what in routes:
+                   'proposal file', False))
+        for key, folder, suffix, what, replaced in routes:
             if folder is not None:
-                self._route(data_list, key, folder, suffix, what)
+                self._route(data_list, key, folder, suffix, what, replaced)
+        if self.pseudo_seg_map_path is not None:
+            self._route_true_masks(data_list)
+        if self._trains_on_targets() and self.pixel_labels and \
+                self.pixel_labels['balance']:
+            data_list = balanced(data_list)
         return data_list
+
+    def _trains_on_targets(self) -> bool:
+        """Whether the dataset serves segmentation targets (pseudo masks,
+        saliency or soft maps) to train on, rather than images to label."""
+        return any(path is not None for path in (
+            self.pseudo_seg_map_path, self.saliency_map_path,
+            self.soft_map_path))
 
     def list_images(self) -> List[dict]:
         """Data infos (``img_path``, and ``seg_map_path`` when
@@ -187,24 +229,111 @@ class ImageLabelSegDataset(BaseSegDataset):
         return sorted({int(c) for c in labels})
 
     def _route(self, data_list: List[dict], key: str, folder: str,
-               suffix: str, what: str) -> None:
+               suffix: str, what: str, replaced: bool = False) -> None:
         """Point every image's ``key`` at ``folder/<stem><suffix>``; a
         missing file is an error (an incomplete folder of pseudo masks or
-        saliency maps must not train silently)."""
+        saliency maps must not train silently), except for pixel-labelled
+        images when their true mask ``replaced`` the file."""
         folder = osp.join(self.data_root or '', folder)
         if not osp.isdir(folder):
             raise FileNotFoundError(
                 f'{type(self).__name__}: {what} folder {folder} does not '
                 'exist')
-        missing = []
+        needed = [info for info in data_list
+                  if not (replaced and info['pixel_labelled'])]
         for info in data_list:
             info[key] = osp.join(folder, image_stem(info) + suffix)
-            if not osp.isfile(info[key]):
-                missing.append(info[key])
+        missing = [info[key] for info in needed if not osp.isfile(info[key])]
         if missing:
             raise FileNotFoundError(
-                f'{type(self).__name__}: {len(missing)} of {len(data_list)} '
+                f'{type(self).__name__}: {len(missing)} of {len(needed)} '
                 f'{what}s are missing in {folder} (first: {missing[0]})')
+
+    # ---------------------------------------------------- pixel-labelled
+    def _route_true_masks(self, data_list: List[dict]) -> None:
+        """The subset trains on its true masks, never on pseudo (or
+        PSL++) masks: point its ``seg_map_path`` at them, with their value
+        map as the ``label_map`` that mask loaders apply."""
+        for info in data_list:
+            if info['pixel_labelled']:
+                info['seg_map_path'] = info['true_seg_map_path']
+                info['label_map'] = info['true_label_map']
+
+    def _mark_pixel_labelled(self, data_list: List[dict]) -> None:
+        """Flag every image in or out of the pixel-labelled subset and
+        check the subset's masks now (they are few; nothing is cached, so
+        an edited mask is checked again at the next load)."""
+        subset = self._pixel_label_masks(data_list)
+        for info in data_list:
+            true = subset.get(image_stem(info))
+            info['pixel_labelled'] = true is not None
+            if true is not None:
+                info.update(true)
+                check_true_mask(info, self.metainfo['classes'])
+
+    def _pixel_label_masks(self, data_list: List[dict]) -> Dict[str, dict]:
+        """``{stem: dict(true_seg_map_path, true_label_map)}`` of the
+        subset images that ``data_list`` holds."""
+        cfg = self.pixel_labels
+        if cfg is None:
+            return {}
+        infos = {image_stem(info): info for info in data_list}
+        if cfg.get('ann_file'):
+            return self._listed_masks(cfg, infos)
+        folder = self._root_path(cfg['folder'])
+        masks = mask_files(folder)
+        label_map = self._folder_label_map(folder)
+        if cfg['strict']:
+            known = self._known_image_ids(data_list)
+            unknown = [path for stem, path in masks.items()
+                       if stem not in known]
+            if unknown:
+                raise ValueError(
+                    f'{unknown[0]}: mask of an image the dataset does not '
+                    f'hold ({self._images_source()}; {len(unknown)} such '
+                    'masks); rename it to the stem of its image')
+        return {stem: dict(true_seg_map_path=path, true_label_map=label_map)
+                for stem, path in masks.items() if stem in infos}
+
+    def _listed_masks(self, cfg: dict, infos: Dict[str, dict]
+                      ) -> Dict[str, dict]:
+        """The dataset masks of the images a list names."""
+        path = self._root_path(cfg['ann_file'])
+        ids = read_split(path)
+        unknown = sorted(set(ids) - set(infos))
+        if unknown and cfg['strict']:
+            raise ValueError(
+                f'{path}: {len(unknown)} image ids are not images of the '
+                f'dataset ({self._images_source()}), e.g. {unknown[:3]}')
+        subset = [infos[i] for i in ids if i in infos]
+        if subset and 'seg_map_path' not in subset[0]:
+            raise ValueError(
+                f'{path}: pixel-labelled images need their masks, but '
+                f'{type(self).__name__} has no data_prefix seg_map_path')
+        return {image_stem(info): dict(true_seg_map_path=info['seg_map_path'],
+                                       true_label_map=info.get('label_map'))
+                for info in subset}
+
+    def _folder_label_map(self, folder: str) -> Dict[int, int]:
+        if self.reduce_zero_label:
+            raise ValueError(
+                f'{folder}: masks named by {CLASSES_FILE} hold background '
+                f'as value 0, which reduce_zero_label would drop')
+        return read_mask_classes(osp.join(folder, CLASSES_FILE),
+                                 self.metainfo['classes'])
+
+    def _known_image_ids(self, data_list: List[dict]) -> Set[str]:
+        """Stems of every image the dataset knows, even outside this
+        split (a mask of one of them is no typo); default: the split's."""
+        return {image_stem(info) for info in data_list}
+
+    def _images_source(self) -> str:
+        """Where the dataset's images are listed, for error messages."""
+        return f'ann_file={self.ann_file!r}, img_path={self.data_prefix}'
+
+    def _root_path(self, path: str) -> str:
+        return path if osp.isabs(path) else osp.join(self.data_root or '',
+                                                     path)
 
     # --------------------------------------------------------------- labels
     @property

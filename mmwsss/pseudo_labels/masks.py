@@ -56,6 +56,10 @@ from mmwsss.utils.io import (IGNORE_INDEX, image_size, image_stem,
 from mmwsss.utils.per_image import ImageShard, worker_pool
 
 MODES = ('cam', 'cam_saliency', 'ae', 'ae_saliency')
+#: The a-priori settings (the module docstring says why), as
+#: :func:`make_pseudo_labels` and :func:`compose_pseudo_label` default them.
+PSEUDO_LABEL_DEFAULTS = dict(fuse_steps=3, bg_threshold=0.25,
+                             saliency_threshold=0.3, cam_threshold=0.1)
 IGNORE = IGNORE_INDEX
 
 
@@ -164,33 +168,42 @@ def _needs(mode: str) -> Dict[str, bool]:
                 saliency=mode.endswith('saliency'))
 
 
-def _make_one(info: dict, out_path: str, options: dict) -> Dict[str, int]:
-    """Compose, optionally CRF-refine and write one image's pseudo mask;
-    returns its label composition."""
+def load_cues(info: dict, cam_dir: Optional[str], regions_dir: Optional[str],
+              saliency_dir: Optional[str]) -> dict:
+    """One image's cues for :func:`compose_pseudo_label`: its size and
+    labels, and the CAMs, erasing regions and saliency map each folder
+    holds for it (``None`` where no folder is given)."""
     stem = image_stem(info)
     shape = image_size(info['img_path'])
     labels = list(info['img_labels'])
     cams = regions = saliency = None
-    if options['cam_dir']:
-        data = load_cam_file(osp.join(options['cam_dir'], stem + '.npz'))
+    if cam_dir:
+        data = load_cam_file(osp.join(cam_dir, stem + '.npz'))
         cams = data['cams']
         if list(data['labels']) != labels:
-            raise ValueError(f'{options["cam_dir"]}/{stem}.npz: CAM labels '
+            raise ValueError(f'{cam_dir}/{stem}.npz: CAM labels '
                              f'{list(data["labels"])} != image labels '
                              f'{labels}')
-    if options['regions_dir']:
+    if regions_dir:
         regions = load_regions_file(
-            osp.join(options['regions_dir'], stem + '.npz'))['regions']
-    if options['saliency_dir']:
-        saliency = read_grey_map(
-            osp.join(options['saliency_dir'], stem + '.png'), shape)
-    label_map = compose_pseudo_label(
-        options['mode'], shape, labels, cams, regions, saliency,
-        **options['thresholds'])
-    if options['crf'] and labels:
+            osp.join(regions_dir, stem + '.npz'))['regions']
+    if saliency_dir:
+        saliency = read_grey_map(osp.join(saliency_dir, stem + '.png'), shape)
+    return dict(shape=shape, labels=labels, cams=cams, regions=regions,
+                saliency=saliency)
+
+
+def _make_one(info: dict, out_path: str, options: dict) -> Dict[str, int]:
+    """Compose, optionally CRF-refine and write one image's pseudo mask;
+    returns its label composition."""
+    cues = load_cues(info, options['cam_dir'], options['regions_dir'],
+                     options['saliency_dir'])
+    label_map = compose_pseudo_label(options['mode'], **cues,
+                                     **options['thresholds'])
+    if options['crf'] and cues['labels']:
         label_map = refine_label_map(
             read_image(info['img_path'], 'rgb'), label_map, options['crf'],
-            classes=[0] + labels).astype(np.uint8)
+            classes=[0] + cues['labels']).astype(np.uint8)
     write_label_png(out_path, label_map, options['palette'])
     return label_composition(label_map)
 

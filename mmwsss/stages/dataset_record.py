@@ -56,9 +56,18 @@ def _relative(path: str, root: str) -> str:
         root + os.sep) else path
 
 
+def _stat(path: str) -> List[Optional[int]]:
+    if not osp.isfile(path):
+        return [None, None]
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 def dataset_manifest(dataset_cfg: dict, default_scope: str = 'mmseg') -> dict:
     """``{'classes': [...], 'images': {path: [labels, bytes, mtime_ns]}}``
-    of a dataset config (image paths relative to its ``data_root``)."""
+    of a dataset config (image paths relative to its ``data_root``); an
+    image of the pixel-labelled subset also has its true mask's bytes and
+    time."""
     init_default_scope(default_scope)
     cfg = {k: v for k, v in dataset_cfg.items() if k not in _SERVING_KEYS}
     dataset = DATASETS.build(dict(cfg, pipeline=[], serialize_data=False,
@@ -66,12 +75,11 @@ def dataset_manifest(dataset_cfg: dict, default_scope: str = 'mmseg') -> dict:
     root = osp.abspath(cfg.get('data_root') or '')
     images = {}
     for info in _infos(dataset):
-        path = info['img_path']
-        stat = os.stat(path) if osp.isfile(path) else None
-        images[_relative(path, root)] = [
-            [int(label) for label in info.get('img_labels', [])],
-            stat.st_size if stat else None,
-            stat.st_mtime_ns if stat else None]
+        entry = [[int(label) for label in info.get('img_labels', [])]]
+        entry += _stat(info['img_path'])
+        if info.get('pixel_labelled'):  # its true mask trains it
+            entry += _stat(info['true_seg_map_path'])
+        images[_relative(info['img_path'], root)] = entry
     return dict(classes=list(dataset.metainfo.get('classes', [])),
                 images=images)
 
@@ -118,10 +126,12 @@ def describe_changes(old: Optional[dict], new: dict) -> str:
     removed = [p for p in before if p not in after]
     common = [p for p in after if p in before]
     tags = [p for p in common if before[p][0] != after[p][0]]
-    files = [p for p in common if before[p][1:] != after[p][1:]]
+    files = [p for p in common if before[p][1:3] != after[p][1:3]]
+    masks = [p for p in common if before[p][3:] != after[p][3:]]
     for what, paths in (('images added', added), ('images removed', removed),
                         ('images with other tags', tags),
-                        ('image files replaced or edited', files)):
+                        ('image files replaced or edited', files),
+                        ('pixel masks added, removed or edited', masks)):
         if paths:
             parts.append(f'{len(paths)} {what} ({_names(paths)})')
     return '; '.join(parts) or 'the dataset listing changed'

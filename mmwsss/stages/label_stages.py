@@ -19,11 +19,15 @@ from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 
 from mmwsss.apis import check_config, init_model
+from mmwsss.datasets.pixel_labels import pixel_labelled_infos, read_true_mask
 from mmwsss.evaluation import error_table, score_label_folder
 from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
                                   make_psl_plus_labels, make_saliency_maps,
                                   split_by_list, split_simple_complex,
                                   tally_label_folder, write_split)
+from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
+                                              calibrate_pseudo_labels)
+from mmwsss.pseudo_labels.masks import PSEUDO_LABEL_DEFAULTS
 from mmwsss.registry import DATASETS, STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.dist import init_distributed
@@ -177,13 +181,39 @@ class PseudoLabelStage(_MaskStage):
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         dataset = self.dataset(cfg)
         out_dir = osp.join(ctx.stage_dir, 'labels')
+        cues = dict(cam_dir=ctx.inputs.get('cams'),
+                    regions_dir=ctx.inputs.get('regions'),
+                    saliency_dir=ctx.inputs.get('saliency'))
+        chosen = self.calibrate(ctx, dataset, cues)
         self.record(ctx, make_pseudo_labels(
-            dataset, out_dir, self.mode, cam_dir=ctx.inputs.get('cams'),
-            regions_dir=ctx.inputs.get('regions'),
-            saliency_dir=ctx.inputs.get('saliency'), crf=self.crf,
-            num_workers=self.workers, **self.thresholds))
+            dataset, out_dir, self.mode, crf=self.crf,
+            num_workers=self.workers, **cues,
+            **dict(self.thresholds, **chosen['settings'])))
+        if chosen['images']:
+            self.report['calibration'] = chosen
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
+
+    def calibrate(self, ctx: StageContext, dataset, cues: dict) -> dict:
+        """The thresholds the config leaves at their defaults, chosen on
+        the dataset's pixel-labelled images when it has some
+        (:mod:`mmwsss.pseudo_labels.calibration`); ``settings`` is empty
+        without them."""
+        subset = pixel_labelled_infos(dataset)
+        free = [name for name in MODE_SETTINGS[self.mode]
+                if name not in self.thresholds]
+        if not subset or not free:
+            return dict(settings={}, images=0)
+        defaults = dict(PSEUDO_LABEL_DEFAULTS, **self.thresholds)
+        chosen = calibrate_pseudo_labels(
+            subset, read_true_mask, self.mode, len(dataset.metainfo[
+                'classes']), defaults, names=free, **cues)
+        print_log(
+            f'stage {ctx.name!r}: on its {chosen["images"]} pixel-labelled '
+            f'images, {chosen["settings"]} give masks of mIoU '
+            f'{chosen["chosen"]["mIoU"]:.2f} (defaults: '
+            f'{chosen["default"]["mIoU"]:.2f})', logger='current')
+        return chosen
 
 
 @STAGES.register_module()

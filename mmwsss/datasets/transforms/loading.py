@@ -11,6 +11,7 @@ from mmseg.datasets.transforms import LoadAnnotations as _LoadAnnotations
 
 from mmwsss.registry import TRANSFORMS
 from mmwsss.utils.io import read_image, read_mask
+from ..pixel_labels import remap_mask
 
 
 @TRANSFORMS.register_module()
@@ -37,7 +38,9 @@ class LoadCheckedAnnotations(_LoadAnnotations):
 
     Evaluation pipelines load ground truth with it; segmentation training
     loads *pseudo* masks with it (``pseudo_seg_map_path`` of the dataset),
-    never ground truth."""
+    never ground truth, except the true masks of the dataset's
+    pixel-labelled subset (``pixel_labels``), whose values the info's
+    ``label_map`` turns into class indices."""
 
     def _load_seg_map(self, results: dict) -> None:
         path = results['seg_map_path']
@@ -49,15 +52,9 @@ class LoadCheckedAnnotations(_LoadAnnotations):
             raise ValueError(
                 f'{path}: mask size {mask.shape} differs from image '
                 f'{results.get("img_path")} size {tuple(shape[:2])}')
-        if results.get('reduce_zero_label', self.reduce_zero_label):
-            mask[mask == 0] = 255  # as mmseg: 0 -> ignored, others shift
-            mask = mask - 1
-            mask[mask == 254] = 255
-        if results.get('label_map') is not None:
-            remapped = mask.copy()
-            for old_id, new_id in results['label_map'].items():
-                remapped[mask == old_id] = new_id
-            mask = remapped
+        mask = remap_mask(  # as MMSeg's LoadAnnotations
+            mask, results.get('reduce_zero_label', self.reduce_zero_label),
+            results.get('label_map'))
         check_mask_values(mask, results.get('num_classes'), path)
         results['gt_seg_map'] = mask
         results['seg_fields'].append('gt_seg_map')

@@ -241,7 +241,8 @@ class PSLHead(BaseModule):
                         batch_data_samples: SampleList,
                         labels: Sequence[Sequence[int]]) -> SampleList:
         """Data samples whose ``gt_sem_seg`` is the online mask; padding
-        stays ignored.
+        stays ignored, and so does every pixel of an image trained on its
+        true mask (a dataset's ``pixel_labels`` subset).
 
         With ``online_at_logits`` the masks are made at the logits'
         resolution, where the wrapped head's loss then needs no upsampling
@@ -266,6 +267,8 @@ class PSLHead(BaseModule):
                 IGNORE_INDEX
             mask[:, math.ceil(width * cols / padded[1] - 0.5):] = \
                 IGNORE_INDEX
+            if sample.metainfo.get('pixel_labelled'):
+                mask[:] = IGNORE_INDEX  # its true mask needs no guess
             online = SegDataSample(metainfo=sample.metainfo)
             online.gt_sem_seg = PixelData(data=mask[None])
             samples.append(online)
