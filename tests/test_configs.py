@@ -264,3 +264,48 @@ def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
     data = model.data_preprocessor(pseudo_collate([train[0], train[1]]), True)
     losses = model.loss(data['inputs'], data['data_samples'])
     assert torch.isfinite(losses['decode.loss_ce'])
+
+
+def test_own_data_template_takes_a_masks_folder(tmp_path):
+    """configs/custom/ae_psl_tinyres_custom.py on a tagged folder with a
+    few masks (masks/ + classes.txt, values in the user's own order): the
+    PSL stage trains those images on them, remapped to the tag classes."""
+    from mmwsss.stages.base import StageContext
+    from mmwsss.stages.pipeline import build_stage
+    path = osp.join(REPO, 'configs', 'custom', 'ae_psl_tinyres_custom.py')
+    cfg = Config.fromfile(path)
+    data = tmp_path / 'DATA'
+    (data / 'images').mkdir(parents=True)
+    (data / 'masks').mkdir()
+    (data / 'labels.txt').write_text(
+        ''.join(f'p{i} {"cat" if i % 2 else "dog"}\n' for i in range(12)))
+    for i in range(12):
+        Image.fromarray(np.full((16, 20, 3), 10 * i, np.uint8)).save(
+            data / 'images' / f'p{i}.jpg')
+    (data / 'masks' / 'classes.txt').write_text('background\ndog\ncat\n')
+    mask = np.zeros((16, 20), np.uint8)
+    mask[4:12, 4:12] = 1  # dog in the user's numbering
+    _palette_png(data / 'masks' / 'p0.png', mask)
+    masks = _pseudo_masks(tmp_path, str(data / 'images'))
+    os.remove(osp.join(masks, 'p0.png'))  # never needed for p0
+    stage = build_stage('psl', cfg.stages.psl)
+    ctx = StageContext(
+        name='psl', work_dir=str(tmp_path), stage_dir=str(tmp_path / 'psl'),
+        config_dir=osp.dirname(path),
+        inputs=dict(masks=masks, classifier_checkpoint='c.pth'),
+        common_cfg_options=cfg.get('common_cfg_options') or {},
+        variables=dict(classifier=cfg.classifier, segmentor=cfg.segmentor,
+                       data_root=str(data)))
+    psl = stage.load_config(ctx)
+    prepare_config(psl, path)
+    init_default_scope('mmseg')
+    train = DATASETS.build(dict(psl.train_dataloader.dataset,
+                                data_root=str(data)))
+    assert train.metainfo['classes'] == ('background', 'cat', 'dog')
+    labelled = [i for i in range(len(train))
+                if train.get_data_info(i)['pixel_labelled']]
+    # p0, repeated to balance the 10 tags-only training images (p9 is held)
+    assert len(labelled) == 10
+    target = train[labelled[0]]['data_samples'].gt_sem_seg.data
+    assert set(target.unique().tolist()) <= {0, 2}  # dog is class 2 here
+    assert (target == 2).any()
