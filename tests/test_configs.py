@@ -235,7 +235,7 @@ def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
     images of `train` take their SegmentationClassAug mask, the other
     train_aug images their pseudo mask, and a PSL step trains on both."""
     from mmwsss.stages.base import StageContext
-    from mmwsss.stages.pipeline import build_stage
+    from mmwsss.stages.pipeline import build_stage, pipeline_variables
     path = osp.join(REPO, 'configs', 'semi', 'ae_psl_vgg16_voc-pixel1464.py')
     cfg = Config.fromfile(path)
     root = make_voc(tmp_path)
@@ -249,8 +249,7 @@ def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
                        config_dir=osp.dirname(path),
                        common_cfg_options=cfg.common_cfg_options,
                        inputs=dict(masks=masks),
-                       variables=dict(classifier=cfg.classifier,
-                                      segmentor=cfg.segmentor))
+                       variables=pipeline_variables(cfg))
     psl = stage.load_config(ctx)
     init_default_scope('mmseg')
     train = DATASETS.build(dict(psl.train_dataloader.dataset, data_root=root,

@@ -8,6 +8,8 @@ import shutil
 import numpy as np
 import pytest
 from PIL import Image
+from test_bad_inputs import msrc_cfg
+from test_datasets import write_text
 
 from mmwsss.datasets import SYNTHETIC_CLASSES, voc_palette
 from mmwsss.datasets.pixel_labels import pixel_labelled_infos, read_true_mask
@@ -34,12 +36,6 @@ def write_png(path, arr, mode='P'):
     png.save(path, format='PNG')
 
 
-def write_text(path, text):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w') as handle:
-        handle.write(text)
-
-
 def train_ids(root):
     path = osp.join(root, 'ImageSets', 'Segmentation', 'train.txt')
     return open(path).read().split()
@@ -50,17 +46,10 @@ def gt_mask(root, stem):
 
 
 def synthetic_cfg(root, tmp_path, **kwargs):
-    cfg = dict(
-        type='SyntheticWSSSDataset',
-        data_root=root,
-        generate=False,
-        data_prefix=dict(
-            img_path='JPEGImages', seg_map_path='SegmentationClass'),
-        ann_file='ImageSets/Segmentation/train.txt',
-        label_cache_dir=str(tmp_path / 'cache'),
-        pipeline=[])
-    cfg.update(kwargs)
-    return cfg
+    """The synthetic fixture's train split, as test_bad_inputs builds
+    MSRC-17's."""
+    return msrc_cfg(root, tmp_path, **dict(
+        dict(type='SyntheticWSSSDataset', generate=False), **kwargs))
 
 
 def subset_list(tmp_path, ids, name='pixel.txt'):

@@ -6,12 +6,10 @@
 #   python tools/train.py configs/semi/ae_psl_mbv2_msrc17-pixel25pct.py
 # Baselines, always beside it: tags only (configs/ae_psl_mbv2_msrc17.py) and
 # masks only (configs/semi/psl_mbv2_20e_msrc17-pixel25pct-masks-only.py).
-_base_ = ['../ae_psl_mbv2_msrc17.py']
+_base_ = [
+    '../ae_psl_mbv2_msrc17.py', '../_base_/pipelines/pixel_subset.py'
+]
+pixel_list = 'ImageSets/Segmentation/train_pixel_25pct.txt'
 # stage configs are found from this folder
 classifier = '../ae/ae_mbv2_6-3-3e_msrc17.py'
 segmentor = '../psl/psl_mbv2_20e_msrc17.py'
-pixel_list = 'ImageSets/Segmentation/train_pixel_25pct.txt'
-common_cfg_options = {
-    f'{loader}.dataset.pixel_labels': dict(ann_file=pixel_list)
-    for loader in ('train_dataloader', 'cam_dataloader')
-}

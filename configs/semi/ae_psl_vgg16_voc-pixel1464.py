@@ -7,12 +7,8 @@
 #   python tools/train.py configs/semi/ae_psl_vgg16_voc-pixel1464.py
 # Baselines: tags only (configs/ae_psl_vgg16_voc.py) and masks only
 # (configs/semi/psl_largefov_vgg16_6k_voc12-pixel1464-masks-only.py).
-_base_ = ['../ae_psl_vgg16_voc.py']
+_base_ = ['../ae_psl_vgg16_voc.py', '../_base_/pipelines/pixel_subset.py']
+pixel_list = 'ImageSets/Segmentation/train.txt'
 # stage configs are found from this folder
 classifier = '../ae/ae_vgg16_voc.py'
 segmentor = '../psl/psl_largefov_vgg16_6k_voc12aug.py'
-pixel_list = 'ImageSets/Segmentation/train.txt'
-common_cfg_options = {
-    f'{loader}.dataset.pixel_labels': dict(ann_file=pixel_list)
-    for loader in ('train_dataloader', 'cam_dataloader')
-}

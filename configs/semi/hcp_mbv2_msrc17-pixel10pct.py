@@ -3,12 +3,10 @@
 # on their true masks (one-hot soft targets) instead of their soft
 # localization maps.
 #   python tools/train.py configs/semi/hcp_mbv2_msrc17-pixel10pct.py
-_base_ = ['../hcp/hcp_mbv2_msrc17.py']
+_base_ = [
+    '../hcp/hcp_mbv2_msrc17.py', '../_base_/pipelines/pixel_subset.py'
+]
+pixel_list = 'ImageSets/Segmentation/train_pixel_10pct.txt'
 # stage configs are found from this folder
 classifier = '../hcp/hcp-classifier_mbv2_12e_msrc17.py'
 segmentor = '../stc/dcnn_mbv2_20e_msrc17.py'
-pixel_list = 'ImageSets/Segmentation/train_pixel_10pct.txt'
-common_cfg_options = {
-    f'{loader}.dataset.pixel_labels': dict(ann_file=pixel_list)
-    for loader in ('train_dataloader', 'cam_dataloader')
-}
