@@ -2,21 +2,11 @@
 # images: resized to 96x96); validation: the branch's image mAP.
 _base_ = [
     '../_base_/models/psl_tiny_resnet.py', '../_base_/datasets/custom_seg.py',
-    '../_base_/schedules/seg_epochs.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/seg_sgd_12e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
     data_preprocessor=dict(size=(96, 96)),
     decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt
-max_epochs = 12
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'decode_head': dict(lr_mult=1.0)}))
-param_scheduler = [
-    dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=True,
-         begin=0, end=max_epochs, convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 seg_train_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadCheckedAnnotations'),

@@ -12,14 +12,9 @@ model = dict(
     decode_head=dict(
         _delete_=True,
         type='SoftLabelHead',
+        # the PSL segmentor's seg head, trained on soft targets
         seg_head=dict(
-            type='LargeFOVHead',
-            in_channels=512,
-            channels=1024,
-            dilation=12,
-            dropout_ratio=0.5,
-            num_classes={{_base_.num_classes}},
-            align_corners=False,
+            _base_.model.decode_head.seg_head,
             loss_decode=dict(type='SoftLabelCrossEntropyLoss'))),
     test_cfg=dict(_delete_=True, mode='whole'))
 stc_train_pipeline = [

@@ -5,16 +5,13 @@
 # soft targets from saliency or a (pseudo) mask, whichever the dataset
 # routes (LoadSegTargets): one config serves I-, E- and P-DCNN.
 _base_ = ['../psl/psl_mbv2_20e_msrc17.py']
-norm_cfg = dict(type='BN', requires_grad=True)
 model = dict(
     decode_head=dict(
         _delete_=True,
         type='SoftLabelHead',
+        # the PSL segmentor's seg head, trained on soft targets
         seg_head=dict(
-            type='FCNHead', in_channels=1280, in_index=0, channels=1280,
-            num_convs=0, concat_input=False, dropout_ratio=0.1,
-            num_classes={{_base_.num_classes}}, norm_cfg=norm_cfg,
-            align_corners=False,
+            _base_.model.decode_head.seg_head,
             loss_decode=dict(type='SoftLabelCrossEntropyLoss'))),
     test_cfg=dict(_delete_=True, mode='whole'))
 train_dataloader = dict(dataset=dict(pipeline=[

@@ -4,16 +4,13 @@
 # the dataset routes (LoadSegTargets), so one config serves I-, E- and
 # P-DCNN.  No classifier: trained from scratch.
 _base_ = ['../psl/psl_tinyres_synthetic.py']
-norm_cfg = dict(type='BN', requires_grad=True)
 model = dict(
     decode_head=dict(
         _delete_=True,
         type='SoftLabelHead',
+        # the PSL segmentor's seg head, trained on soft targets
         seg_head=dict(
-            type='FCNHead', in_channels=128, in_index=0, channels=64,
-            num_convs=1, concat_input=False, dropout_ratio=0.1,
-            num_classes={{_base_.num_classes}}, norm_cfg=norm_cfg,
-            align_corners=False,
+            _base_.model.decode_head.seg_head,
             loss_decode=dict(type='SoftLabelCrossEntropyLoss'))),
     test_cfg=dict(mode='whole'))
 train_dataloader = dict(dataset=dict(pipeline=[

@@ -4,7 +4,9 @@
 # sorted) unless metainfo names them.  Every 10th image of labels.txt is
 # held back as `val`: there is no mask to score, so validation reports the
 # classifiers' image mAP on those.  Photos of any size are resized to fit
-# 320x320 (the scale the MobileNetV2 recipes were made for).
+# 320x320 (the scale the MobileNetV2 recipes were made for).  Loaders'
+# samplers and the metric: cls_common.py.
+_base_ = ['./cls_common.py']
 dataset_type = 'ImageLabelFolderDataset'
 data_root = 'data/custom'
 image_scale = (320, 320)
@@ -21,14 +23,7 @@ train_pipeline = [
 # adversarial erasing: mined regions painted out right after loading,
 # so every augmentation moves them with the image
 erasing_train_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='EraseMinedRegions'),
-    dict(type='RandomResize', scale=image_scale, ratio_range=(0.7, 1.3),
-         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackWSSSInputs'),
+    train_pipeline[0], dict(type='EraseMinedRegions'), *train_pipeline[1:]
 ]
 test_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
@@ -41,23 +36,16 @@ split = dict(
     labels_file='labels.txt',
     data_prefix=dict(img_path='images'))
 train_dataloader = dict(
-    batch_size=16,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(**split, split='train', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(**split, split='val', pipeline=test_pipeline))
 test_dataloader = val_dataloader
-# the images pseudo masks are made for: the training split, no augmentation
 cam_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(**split, split='train', pipeline=test_pipeline))
-val_evaluator = dict(type='ImageLabelMetric')
-test_evaluator = val_evaluator

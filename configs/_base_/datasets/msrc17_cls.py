@@ -1,11 +1,14 @@
 # MSRC-17 (real photos, 16 object classes + background, VOC layout; train
 # 295, val 58).  Image-level labels are derived from the masks; training
 # reads nothing else.  data_root is relative to the repository root, where
-# ../shared is the project's shared data folder.
+# ../shared is the project's shared data folder.  Loaders' samplers, the
+# CAM loader and the metric: cls_common.py.
+_base_ = ['./cls_common.py']
 dataset_type = 'MSRC17Dataset'
 data_root = '../shared/data/msrc17'
 num_classes = 17
 crop_size = (256, 256)
+# the scale the MobileNetV2 recipes were made for: 0.7-1.3 x 320, 256 crops
 train_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='RandomResize', scale=(320, 320), ratio_range=(0.7, 1.3),
@@ -18,18 +21,7 @@ train_pipeline = [
 # adversarial erasing: mined regions painted out right after loading,
 # so every augmentation moves them with the image
 erasing_train_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='EraseMinedRegions'),
-    dict(type='RandomResize', scale=(320, 320), ratio_range=(0.7, 1.3),
-         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackWSSSInputs'),
-]
-test_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='PackWSSSInputs'),
+    train_pipeline[0], dict(type='EraseMinedRegions'), *train_pipeline[1:]
 ]
 # segmentation val/test: MMSeg's own loaders by name, so MMSegInferencer
 # and mmseg.apis take the config as it is (WSSSIoUMetric checks the masks)
@@ -43,28 +35,12 @@ train_split = dict(
     data_root=data_root,
     data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
     ann_file='ImageSets/Segmentation/train.txt')
-val_split = dict(
-    type=dataset_type,
-    data_root=data_root,
-    data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
-    ann_file='ImageSets/Segmentation/val.txt')
+val_split = dict(train_split, ann_file='ImageSets/Segmentation/val.txt')
 train_dataloader = dict(
-    batch_size=16,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(**train_split, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(**val_split, pipeline=test_pipeline))
+    batch_size=8, num_workers=2, persistent_workers=True, dataset=val_split)
 test_dataloader = val_dataloader
-cam_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(**train_split, pipeline=test_pipeline))
-val_evaluator = dict(type='ImageLabelMetric')
-test_evaluator = val_evaluator
+cam_dataloader = dict(batch_size=8, num_workers=2, dataset=train_split)

@@ -2,6 +2,8 @@
 # labels derived from the masks (the cls_labels of PSA/IRN).  Expected layout:
 #   data/VOCdevkit/VOC2012/{JPEGImages,SegmentationClassAug,Annotations}
 #   data/VOCdevkit/VOC2012/ImageSets/Segmentation/{train_aug,val}.txt
+# Loaders' samplers, the CAM loader and the metric: cls_common.py.
+_base_ = ['./cls_common.py']
 dataset_type = 'VOCWSSSDataset'
 data_root = 'data/VOCdevkit/VOC2012'
 num_classes = 21
@@ -18,18 +20,7 @@ train_pipeline = [
 # adversarial erasing: mined regions painted out right after loading,
 # so every augmentation moves them with the image
 erasing_train_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='EraseMinedRegions'),
-    dict(type='RandomResize', scale=(512, 512), ratio_range=(0.625, 1.25),
-         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackWSSSInputs'),
-]
-test_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='PackWSSSInputs'),
+    train_pipeline[0], dict(type='EraseMinedRegions'), *train_pipeline[1:]
 ]
 # segmentation val/test: MMSeg's own loaders by name, so MMSegInferencer
 # and mmseg.apis take the config as it is (WSSSIoUMetric checks the masks)
@@ -44,30 +35,12 @@ train_split = dict(
     data_prefix=dict(
         img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
     ann_file='ImageSets/Segmentation/train_aug.txt')
-val_split = dict(
-    type=dataset_type,
-    data_root=data_root,
-    data_prefix=dict(
-        img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-    ann_file='ImageSets/Segmentation/val.txt')
+val_split = dict(train_split, ann_file='ImageSets/Segmentation/val.txt')
 train_dataloader = dict(
-    batch_size=16,
     num_workers=4,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(**train_split, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(**val_split, pipeline=test_pipeline))
+    batch_size=1, num_workers=4, persistent_workers=True, dataset=val_split)
 test_dataloader = val_dataloader
-# CAMs are made for the training images, seen without augmentation.
-cam_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(**train_split, pipeline=test_pipeline))
-val_evaluator = dict(type='ImageLabelMetric')
-test_evaluator = val_evaluator
+cam_dataloader = dict(batch_size=1, num_workers=4, dataset=train_split)

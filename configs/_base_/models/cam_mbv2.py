@@ -1,15 +1,9 @@
 # CPU-sized CAM classifier: ImageNet MobileNetV2 (mmseg backbone, the shared
 # tonylins weights converted at load time), output stride 16 (last two
 # stages dilated instead of strided, as IRN's ResNet-50; stride 8 costs 4x
-# the CPU time), 1x1 classifier, GAP.
-norm_mean = [123.675, 116.28, 103.53]
-norm_std = [58.395, 57.12, 57.375]
-data_preprocessor = dict(
-    type='WSSSDataPreProcessor', mean=norm_mean, std=norm_std,
-    bgr_to_rgb=True, pad_val=0, seg_pad_val=255)
+# the CPU time), 1x1 classifier, GAP (cam_common.py).
+_base_ = ['./cam_common.py']
 model = dict(
-    type='CAMClassifier',
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         type='MobileNetV2',
         widen_factor=1.,
@@ -23,9 +17,4 @@ model = dict(
             type='Pretrained',
             checkpoint='mobilenetv2_tonylins://../shared/weights/'
             'mobilenetv2_imagenet_tonylins.pt')),
-    head=dict(
-        type='CAMHead',
-        in_channels=320,
-        dropout_ratio=0.1,
-        loss_cls=dict(type='MultiLabelSoftMarginLoss')),
-    test_cfg=dict(cam_scales=(1.0, 0.5, 1.5, 2.0), cam_flip=True))
+    head=dict(in_channels=320, dropout_ratio=0.1))

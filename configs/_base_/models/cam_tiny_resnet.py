@@ -1,6 +1,8 @@
-# A narrow ResNet-18 (16 base channels, output stride 8), randomly
-# initialised: small enough to train on the synthetic demo data on a CPU in
-# about a minute.
+# CAM classifier on the narrow ResNet-18 of tiny_resnet.py (16 base
+# channels, output stride 8), randomly initialised: small enough to train
+# on the synthetic demo data on a CPU in about a minute.
+_base_ = ['./tiny_resnet.py']
+# no ImageNet statistics: pixels mapped to about [-2, 2]
 data_preprocessor = dict(
     type='WSSSDataPreProcessor',
     mean=[127.5, 127.5, 127.5],
@@ -11,17 +13,7 @@ data_preprocessor = dict(
 model = dict(
     type='CAMClassifier',
     data_preprocessor=data_preprocessor,
-    backbone=dict(
-        type='ResNetV1c',
-        depth=18,
-        stem_channels=16,
-        base_channels=16,
-        num_stages=4,
-        out_indices=(3, ),
-        strides=(1, 2, 1, 1),
-        dilations=(1, 1, 2, 4),
-        norm_cfg=dict(type='BN', requires_grad=True),
-        contract_dilation=True),
+    backbone=_base_.tiny_resnet,
     head=dict(
         type='CAMHead',
         in_channels=128,

@@ -1,27 +1,13 @@
 # HCP classifier on the narrow ResNet-18 of cam_tiny_resnet.py (output
 # stride 8, 128 channels, randomly initialised): the synthetic demo's.
-data_preprocessor = dict(
-    type='WSSSDataPreProcessor',
-    mean=[127.5, 127.5, 127.5],
-    std=[64.0, 64.0, 64.0],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255,
-    size_divisor=8)
+# Batches are padded to a multiple of the stride.
+_base_ = ['./cam_tiny_resnet.py']
+data_preprocessor = dict(_base_.data_preprocessor, size_divisor=8)
 model = dict(
+    _delete_=True,
     type='HCPClassifier',
     data_preprocessor=data_preprocessor,
-    backbone=dict(
-        type='ResNetV1c',
-        depth=18,
-        stem_channels=16,
-        base_channels=16,
-        num_stages=4,
-        out_indices=(3, ),
-        strides=(1, 2, 1, 1),
-        dilations=(1, 1, 2, 4),
-        norm_cfg=dict(type='BN', requires_grad=True),
-        contract_dilation=True),
+    backbone=_base_.tiny_resnet,
     head=dict(
         type='HCPHead',
         in_channels=128,

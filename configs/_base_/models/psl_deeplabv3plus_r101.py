@@ -1,17 +1,10 @@
 # PSL on MMSeg's DeepLabV3+ (ResNet-101-D8, ImageNet weights from
 # open-mmlab's model zoo): DepthwiseSeparableASPPHead wrapped by PSLHead,
-# the classification branch on the stage-4 feature.
+# the classification branch on the stage-4 feature.  PSLHead's settings,
+# the loss and test_cfg: psl_common.py.
+_base_ = ['./psl_common.py']
 norm_cfg = dict(type='SyncBN', requires_grad=True)
-data_preprocessor = dict(
-    type='WSSSDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
 model = dict(
-    type='WSSSEncoderDecoder',
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         type='ResNetV1c',
         depth=101,
@@ -26,15 +19,9 @@ model = dict(
         init_cfg=dict(type='Pretrained',
                       checkpoint='open-mmlab://resnet101_v1c')),
     decode_head=dict(
-        type='PSLHead',
         cls_in_channels=2048,
         cls_in_index=3,
         cls_dropout=0.5,
-        online_loss_weight=1.0,
-        # online masks from half-way through training (see PSLHead: used
-        # from the first iteration they teach background everywhere)
-        online_start=0.5,
-        cls_threshold=0.5,
         seg_head=dict(
             type='DepthwiseSeparableASPPHead',
             in_channels=2048,
@@ -44,11 +31,4 @@ model = dict(
             c1_in_channels=256,
             c1_channels=48,
             dropout_ratio=0.1,
-            norm_cfg=norm_cfg,
-            align_corners=False,
-            loss_decode=dict(
-                type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,
-                avg_non_ignore=True))),
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole', cls_suppression=True,
-                  cls_correction='reweight', crf=None))
+            norm_cfg=norm_cfg)))

@@ -1,5 +1,7 @@
 # Classifier schedule: SGD + poly decay, epoch based, head at 10x lr
-# (IRN/PSA practice for an ImageNet-initialised backbone).
+# (IRN/PSA practice for an ImageNet-initialised backbone).  Hooks:
+# loops_hooks.py.
+_base_ = ['./loops_hooks.py']
 optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4)
 optim_wrapper = dict(
     type='OptimWrapper',
@@ -11,13 +13,3 @@ param_scheduler = [
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
                  val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=20, log_metric_by_epoch=True),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1,
-                    max_keep_ckpts=2, save_last=True),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook', draw=False))
