@@ -27,8 +27,8 @@ from mmengine.registry import init_default_scope
 from mmseg.structures import SegDataSample
 
 import mmwsss  # noqa: F401
-from mmwsss.datasets.erasing_masks import to_grid
 from mmwsss.registry import MODELS
+from mmwsss.utils.regions import to_grid
 
 
 def mining_pass(model, batches, flip: bool, full_size: bool):

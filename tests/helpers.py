@@ -1,7 +1,6 @@
 """Helpers shared by test modules that run the tools as subprocesses."""
 
-DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
-               'cam_dataloader')
+from mmwsss.utils.paths import DATALOADERS
 
 
 def tiny_synthetic_options(root):

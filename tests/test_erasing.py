@@ -10,8 +10,8 @@ import torch
 from mmengine.registry import init_default_scope
 
 import mmwsss  # noqa: F401
-from mmwsss.datasets.erasing_masks import ErasingMaskStore, pack, unpack
-from mmwsss.utils.io import load_regions_file
+from mmwsss.datasets.erasing_masks import ErasingMaskStore
+from mmwsss.utils.regions import load_regions_file, pack, unpack
 from conftest import run_tool
 from helpers import DATALOADERS
 

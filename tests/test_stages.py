@@ -480,3 +480,34 @@ def test_stage_report_shows_the_data_check(tmp_path):
     assert '| face | 29 | 3 |' in text
     assert 'warning: every one of the 29 training images tagged face' in text
     assert report.data_summary(str(tmp_path / 'nowhere')) == ''
+
+
+def test_stage_wiring_is_checked_against_what_stages_declare(init_scope):
+    """Each stage kind declares what it reads and writes: an output its
+    producer does not write, an output of another kind, a missing required
+    input and an input nobody reads are all named before anything runs."""
+    from mmwsss.stages import StageError
+    from mmwsss.stages.graph import check_specs, ordered_specs
+    specs = ordered_specs(dict(
+        classifier=dict(type='TrainStage', config='x.py',
+                        outputs=dict(regions='erasing/regions')),
+        saliency=dict(type='SaliencyStage', config='x.py'),
+        cams=dict(type='CAMStage', config='x.py'),
+        masks=dict(type='PseudoLabelStage', config='x.py',
+                   inputs=dict(regions='classifier.region',
+                               cams='saliency.maps',
+                               saliency='saliency.maps',
+                               mask='saliency.maps'))))
+    with pytest.raises(StageError) as error:
+        check_specs(specs, {})
+    text = str(error.value)
+    assert "stage 'cams' (CAMStage) needs an input 'checkpoint'" in text
+    assert "stage 'classifier' writes no 'region' (did you mean " \
+        "'regions'?)" in text
+    assert "input 'cams' reads cams, but 'saliency.maps' is maps" in text
+    assert "input 'mask' is neither read by the stage" in text
+    # ae_saliency (the default mode) needs regions and saliency
+    specs = ordered_specs(dict(masks=dict(type='PseudoLabelStage',
+                                          config='x.py')))
+    with pytest.raises(StageError, match="needs an input 'regions'"):
+        check_specs(specs, {})

@@ -266,7 +266,7 @@ def test_a_sideways_phone_photo_has_its_displayed_size(tmp_path,
 
 def test_a_photo_decoded_against_its_orientation_is_named(tmp_path,
                                                           monkeypatch):
-    from mmwsss.utils import io
+    from mmwsss.utils import images as io
     path = str(tmp_path / 'phone.jpg')
     _photo(path, 0, size=(60, 40), orientation=6)
     monkeypatch.setattr(io, 'read_image',

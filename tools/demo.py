@@ -15,11 +15,10 @@ from mmengine.config import Config, DictAction
 
 import mmwsss  # noqa: F401
 from mmwsss.stages import run_stages
+from mmwsss.utils.paths import DATALOADERS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO, 'configs', 'ae_psl_tinyres_synthetic.py')
-LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
-           'cam_dataloader')
 
 
 def parse_args():
@@ -40,7 +39,7 @@ def main():
     cfg = Config.fromfile(args.config)
     cfg.work_dir = args.work_dir
     common = dict(cfg.get('common_cfg_options') or {})
-    for key in LOADERS:
+    for key in DATALOADERS:
         common[f'{key}.dataset.data_root'] = args.data_root
     common['randomness.seed'] = args.seed
     cfg.common_cfg_options = common

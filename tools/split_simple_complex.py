@@ -26,6 +26,7 @@ from mmwsss.pseudo_labels import (SIMPLE_RULES, make_saliency_maps,
                                   write_split)
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.io import image_stem
+from mmwsss.visualization import write_simple_sheet
 from tool_setup import add_common_args, build_cam_dataset, setup_tool
 
 
@@ -77,8 +78,9 @@ def main():
         saliency_dir = args.saliency_dir or osp.join(out_dir, 'saliency')
         make_missing_maps(cfg, dataset, saliency_dir, args.config)
         split = split_simple_complex(dataset, saliency_dir, args.rules)
-    paths = write_split(split, out_dir, dataset, saliency_dir,
-                        args.sheet_images)
+    paths = write_split(split, out_dir)
+    paths['sheet'] = write_simple_sheet(out_dir, dataset, split['simple'],
+                                        saliency_dir, args.sheet_images)
     print(f'{len(split["simple"])} simple and {len(split["complex"])} '
           f'complex images of {len(dataset)}: {paths["simple"]}, '
           f'{paths["complex"]}, {paths["sheet"]}')

@@ -16,10 +16,12 @@ from mmengine.config import Config
 from mmwsss.datasets.custom import classes_from_labels_file
 from mmwsss.models.weight_init import split_scheme
 from mmwsss.registry import DATASETS
-from mmwsss.utils.paths import resolve_config_paths
+from mmwsss.utils.paths import DATALOADERS, resolve_config_paths
 
-_DATALOADERS = ('train_dataloader', 'cam_dataloader', 'val_dataloader',
-                'test_dataloader')
+#: where ``num_classes=None`` is read from: the training images first
+_CLASS_COUNT_LOADERS = ('train_dataloader', 'cam_dataloader') + tuple(
+    key for key in DATALOADERS
+    if key not in ('train_dataloader', 'cam_dataloader'))
 
 
 def _class_heads(model_cfg: dict) -> List[dict]:
@@ -100,7 +102,7 @@ def prepare_config(cfg: Config, config_path: Optional[str] = None) -> Config:
     heads = [h for h in _class_heads(cfg.get('model') or {})
              if h['num_classes'] is None]
     if heads:
-        for loader in _DATALOADERS:
+        for loader in _CLASS_COUNT_LOADERS:
             dataset = (cfg.get(loader) or {}).get('dataset')
             count = dataset_num_classes(dataset) if dataset else None
             if count:
@@ -120,8 +122,7 @@ def check_config(cfg: Config, cfg_path: str = '<config>') -> None:
     the model's ``num_classes`` disagrees with a dataset, or a local
     pretrained-weights file does not exist."""
     model_classes = model_num_classes(cfg.model)
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader',
-                   'cam_dataloader'):
+    for loader in DATALOADERS:
         dataset = (cfg.get(loader) or {}).get('dataset')
         if not isinstance(dataset, dict) or model_classes is None:
             continue

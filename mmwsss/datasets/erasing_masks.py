@@ -1,49 +1,17 @@
-"""Compact storage of adversarial-erasing masks.
-
-Every mask lives on a fixed ``grid x grid`` cell grid per image (whatever
-the image size) and is bit-packed: 64x64 cells cost 512 bytes, so the 10,582
-VOC train_aug images need 5.4 MB per erasing step.  The *cumulative* erasing
-mask of every image sits in a shared-memory tensor, so dataloader worker
-processes (forked before a step ends) see each new step's masks without
-being restarted.
+"""The erasing masks of a training run: per image the cumulative mask and
+per step and class the mined regions, bit-packed on the cell grid of
+:mod:`mmwsss.utils.regions` (5.4 MB per erasing step for the 10,582 VOC
+train_aug images at 64x64 cells).  The *cumulative* erasing mask of every
+image sits in a shared-memory tensor, so dataloader worker processes
+(forked before a step ends) see each new step's masks without being
+restarted.
 """
-from typing import List, Sequence
+from typing import List
 
-import cv2
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-
-def packed_size(grid: int) -> int:
-    return (grid * grid + 7) // 8
-
-
-def pack(mask: np.ndarray) -> np.ndarray:
-    """``(grid, grid)`` bool -> packed uint8 row."""
-    return np.packbits(mask.astype(bool).ravel())
-
-
-def unpack(row, grid: int) -> np.ndarray:
-    """Packed uint8 row (numpy or tensor) -> ``(grid, grid)`` bool."""
-    row = row.numpy() if isinstance(row, torch.Tensor) else row
-    return np.unpackbits(row, count=grid * grid).reshape(grid, grid) \
-        .astype(bool)
-
-
-def to_grid(cams: torch.Tensor, grid: int) -> torch.Tensor:
-    """Area-average ``(L, H, W)`` maps onto the ``grid x grid`` cells."""
-    if cams.shape[0] == 0:
-        return cams.new_zeros((0, grid, grid))
-    return F.interpolate(cams[None].float(), size=(grid, grid),
-                         mode='area')[0]
-
-
-def grid_to_image(mask: np.ndarray, shape: Sequence[int]) -> np.ndarray:
-    """Nearest-neighbour resize of a cell mask to an image's ``(H, W)``."""
-    height, width = int(shape[0]), int(shape[1])
-    return cv2.resize(mask.astype(np.uint8), (width, height),
-                      interpolation=cv2.INTER_NEAREST).astype(bool)
+from mmwsss.utils.regions import pack, packed_size, unpack
 
 
 class ErasingMaskStore:

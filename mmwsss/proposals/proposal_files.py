@@ -15,6 +15,7 @@ import numpy as np
 
 from mmwsss.utils.io import atomic_write, image_stem, read_image
 from mmwsss.utils.per_image import ImageShard, worker_pool
+from mmwsss.utils.proposal_arrays import read_proposal_arrays
 from .selective_search import Proposals, selective_search
 
 #: selective search settings used unless a config says otherwise
@@ -40,6 +41,9 @@ def image_seed(stem: str) -> int:
 
 
 def save_proposals(path: str, proposals: Proposals, settings: dict) -> None:
+    """Write one image's proposals and the settings that made them
+    (read back by :func:`load_proposals`, and the boxes alone by
+    :func:`mmwsss.utils.proposal_arrays.load_proposal_boxes`)."""
     with atomic_write(path) as handle:
         np.savez_compressed(
             handle, boxes=proposals.boxes, grouping=proposals.grouping,
@@ -52,15 +56,7 @@ def save_proposals(path: str, proposals: Proposals, settings: dict) -> None:
 def load_proposals(path: str, settings: Optional[dict] = None) -> Proposals:
     """Read a proposal file; with ``settings``, refuse one made with
     others (the error names the file and the differing settings)."""
-    try:
-        with np.load(path) as data:
-            content = {key: data[key] for key in data.files}
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f'proposal file {path} does not exist') from None
-    except Exception as exc:
-        raise ValueError(f'{path}: not a readable proposal file ({exc})') \
-            from exc
+    content = read_proposal_arrays(path)
     if settings is not None:
         saved = json.loads(str(content.get('settings', '{}')))
         wanted = proposal_settings(settings)

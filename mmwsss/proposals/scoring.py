@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mmwsss.utils.io import atomic_write
+from mmwsss.utils.files import atomic_write, read_npz
 from mmwsss.utils.per_image import ImageShard
 
 
@@ -47,15 +47,7 @@ def save_scores(path: str, index: np.ndarray, scores: np.ndarray,
 
 def load_scores(path: str) -> Dict[str, np.ndarray]:
     """Read a file written by :func:`save_scores`."""
-    try:
-        with np.load(path) as data:
-            out = {key: data[key] for key in data.files}
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f'proposal score file {path} does not exist') from None
-    except Exception as exc:
-        raise ValueError(f'{path}: not a readable proposal score file '
-                         f'({exc})') from exc
+    out = read_npz(path, 'proposal score file')
     out['scores'] = out['scores'].astype(np.float32)
     out['features'] = out['features'].astype(np.float32)
     return out

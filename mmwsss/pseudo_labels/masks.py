@@ -45,15 +45,15 @@ and the labelled images left without any object pixel.
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
-import cv2
 import numpy as np
 
 from mmwsss.crf import refine_label_map
 from mmwsss.models.classifiers.cam import cams_to_label_map
 from mmwsss.utils.io import (IGNORE_INDEX, image_size, image_stem,
-                             load_cam_file, load_regions_file, read_grey_map,
-                             read_image, read_mask, write_label_png)
+                             load_cam_file, read_grey_map, read_image,
+                             read_mask, write_label_png)
 from mmwsss.utils.per_image import ImageShard, worker_pool
+from mmwsss.utils.regions import fuse_regions, load_regions_file
 
 MODES = ('cam', 'cam_saliency', 'ae', 'ae_saliency')
 #: The a-priori settings (the module docstring says why), as
@@ -61,18 +61,6 @@ MODES = ('cam', 'cam_saliency', 'ae', 'ae_saliency')
 PSEUDO_LABEL_DEFAULTS = dict(fuse_steps=3, bg_threshold=0.25,
                              saliency_threshold=0.3, cam_threshold=0.1)
 IGNORE = IGNORE_INDEX
-
-
-def fuse_regions(regions: np.ndarray, fuse_steps: int,
-                 shape: Sequence[int]) -> np.ndarray:
-    """Union of the first ``fuse_steps`` steps' ``(steps, L, g, g)`` cell
-    masks, upsampled (bilinear, then > 0.5) to ``(L, H, W)`` bool."""
-    fused = regions[:fuse_steps].any(axis=0).astype(np.float32)
-    height, width = int(shape[0]), int(shape[1])
-    return np.stack([
-        cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
-        > 0.5 for mask in fused
-    ]) if len(fused) else np.zeros((0, height, width), bool)
 
 
 def assign_regions(masks: np.ndarray, labels: Sequence[int],
@@ -162,7 +150,9 @@ def label_composition(label_map: np.ndarray) -> Dict[str, int]:
                 foreground=int(label_map.size) - ignored - background)
 
 
-def _needs(mode: str) -> Dict[str, bool]:
+def mask_cues_needed(mode: str) -> Dict[str, bool]:
+    """Which cue folders (``cams``, ``regions``, ``saliency``) ``mode``
+    composes its masks from."""
     return dict(cams=mode in ('cam', 'cam_saliency'),
                 regions=mode.startswith('ae'),
                 saliency=mode.endswith('saliency'))
@@ -225,7 +215,7 @@ def make_pseudo_labels(dataset,
     the shard's tally (images done before / written now)."""
     if mode not in MODES:
         raise ValueError(f'unknown mode {mode!r}; choose from {MODES}')
-    needs = _needs(mode)
+    needs = mask_cues_needed(mode)
     for key, folder in (('cams', cam_dir), ('regions', regions_dir),
                         ('saliency', saliency_dir)):
         if needs[key] and not folder:

@@ -113,21 +113,16 @@ def split_by_list(dataset, simple_list: str) -> Dict:
                 complex=[s for s in stems if s not in wanted])
 
 
-def write_split(split: Dict, out_dir: str, dataset,
-                saliency_dir: Optional[str] = None,
-                sheet_images: int = 24) -> Dict[str, str]:
-    """Write ``simple.txt`` and ``complex.txt`` (one image id a line) and
-    ``simple_sheet.png`` (the first ``sheet_images`` simple images beside
-    their saliency) into ``out_dir``, each atomically; returns their
-    paths."""
-    from mmwsss.visualization import write_contact_sheet
+def write_split(split: Dict, out_dir: str) -> Dict[str, str]:
+    """Write ``simple.txt`` and ``complex.txt`` (one image id a line) into
+    ``out_dir``, each atomically; returns their paths.  The sheet of the
+    simple images is drawn by the caller
+    (:func:`mmwsss.visualization.write_simple_sheet`): pictures sit above
+    the pseudo-label steps."""
     os.makedirs(out_dir, exist_ok=True)
     paths = {key: osp.join(out_dir, f'{key}.txt')
              for key in ('simple', 'complex')}
     for key, path in paths.items():
         with atomic_write(path, 'w') as handle:
             handle.write(''.join(f'{stem}\n' for stem in split[key]))
-    paths['sheet'] = osp.join(out_dir, 'simple_sheet.png')
-    write_contact_sheet(paths['sheet'], dataset,
-                        split['simple'][:sheet_images], saliency_dir)
     return paths

@@ -31,8 +31,14 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
 from mmengine.config import Config
+from mmengine.dist import barrier
+from mmengine.logging import print_log
+from mmengine.registry import init_default_scope
 
 from mmwsss.apis.config_checks import prepare_config
+from mmwsss.pseudo_labels import tally_label_folder
+from mmwsss.registry import DATASETS
+from mmwsss.utils.dist import init_distributed
 
 PLACEHOLDER = re.compile(r'\{(\w+)\}')
 
@@ -91,9 +97,22 @@ class StageContext:
         return fill_placeholders(value, self.placeholders)
 
 
+@dataclass(frozen=True)
+class Port:
+    """One input or output of a stage kind: what it holds (``kind``: a
+    ``checkpoint``, a folder of ``masks``, ``maps``, ``cams``,
+    ``regions``, ``proposals``, ``scores``, an image-id ``list``, a
+    ``json`` or ``png`` file) and, for an input, whether the stage cannot
+    run without it.  The pipeline checks every ``'STAGE.OUTPUT'`` input
+    against the producer's outputs and kinds before anything runs."""
+    kind: str
+    required: bool = True
+
+
 class BaseStage(ABC):
     """A stage kind.  Subclasses implement :meth:`run` and return their
-    outputs as paths relative to ``ctx.stage_dir``.
+    outputs as paths relative to ``ctx.stage_dir``, and declare what they
+    read and write (:attr:`INPUTS`, :attr:`OUTPUTS`).
 
     Args:
         config: the config the stage works with (path or dict).
@@ -102,6 +121,13 @@ class BaseStage(ABC):
         inputs: names -> ``'STAGE.OUTPUT'`` or a path; checked before the
             stage starts.
     """
+
+    #: The inputs the stage's code reads (name -> :class:`Port`).  A spec
+    #: may give other inputs only to fill ``{placeholders}`` of its config
+    #: or options (e.g. a training stage's ``masks``).
+    INPUTS: Dict[str, Port] = {}
+    #: What the stage writes (name -> :class:`Port`).
+    OUTPUTS: Dict[str, Port] = {}
 
     def __init__(self,
                  config: Any = None,
@@ -132,6 +158,24 @@ class BaseStage(ABC):
         cfg.work_dir = ctx.stage_dir
         return prepare_config(cfg, path)
 
+    def declared_outputs(self) -> Dict[str, Port]:
+        """The outputs this stage (with its settings) writes."""
+        return dict(self.OUTPUTS)
+
+    def required_inputs(self) -> Dict[str, Port]:
+        """The inputs this stage cannot run without, with its settings."""
+        return {name: port for name, port in self.INPUTS.items()
+                if port.required}
+
+    def require(self, ctx: StageContext) -> None:
+        """Stop, naming the stage, when a required input is missing (the
+        pipeline checks specs first; this guards direct use)."""
+        missing = [name for name in self.required_inputs()
+                   if name not in ctx.inputs]
+        if missing:
+            raise ValueError(f'stage {ctx.name!r} ({type(self).__name__}) '
+                             f'needs inputs named {missing}')
+
     def settings(self) -> Dict[str, Any]:
         """The stage's own arguments (besides its config), which decide
         its outputs as much as the config does."""
@@ -142,3 +186,87 @@ class BaseStage(ABC):
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         """Do the work in ``ctx.stage_dir`` with the resolved ``cfg``;
         return the outputs."""
+
+
+def stage_device(ctx: StageContext) -> str:
+    """The device a stage's model runs on: this rank's GPU, else the CPU
+    (starting the process group first under a distributed launch)."""
+    import torch
+    if ctx.launcher != 'none' and not torch.distributed.is_initialized():
+        return init_distributed(ctx.launcher)
+    if not torch.cuda.is_available():
+        return 'cpu'
+    return f'cuda:{torch.cuda.current_device()}'
+
+
+class ToolStage(BaseStage):
+    """A stage running one per-image step of :mod:`mmwsss.pseudo_labels`
+    or :mod:`mmwsss.proposals` over the images of a dataloader
+    (``dataset_key``: the training split without augmentation,
+    ``cam_dataloader``), with the batch size of the stages that run a
+    model (``batch_size``, default the dataloader's)."""
+
+    def __init__(self, dataset_key: str = 'cam_dataloader',
+                 batch_size: Optional[int] = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.dataset_key = dataset_key
+        self.batch_size = batch_size
+        self.report: dict = {}
+
+    def dataset(self, cfg: Config, key: Optional[str] = None):
+        """The dataset of dataloader ``key`` (default ``dataset_key``)."""
+        key = key or self.dataset_key
+        init_default_scope(cfg.get('default_scope', 'mmseg'))
+        if not cfg.get(key):
+            raise KeyError(f'config has no {key} (the images this stage '
+                           'works on)')
+        return DATASETS.build(cfg[key].dataset)
+
+    def loader_settings(self, cfg: Config) -> dict:
+        loader = cfg[self.dataset_key]
+        return dict(batch_size=self.batch_size or loader.get('batch_size', 1),
+                    num_workers=loader.get('num_workers', 0))
+
+    def record(self, ctx: StageContext, tally: dict) -> None:
+        self.report = dict(tally=tally)
+        print_log(f'stage {ctx.name!r}: {tally}', logger='current')
+
+
+#: A mask stage fails when more than this share of the labelled images
+#: get no object pixel at all (healthy runs lose a few percent).
+DEFAULT_MAX_EMPTY_SHARE = 0.25
+
+
+class MaskStage(ToolStage):
+    """A stage that writes masks of the training images (output
+    ``labels``) and checks them: a broken input (all-zero CAMs, another
+    dataset's saliency maps) that leaves more than ``max_empty_share`` of
+    the labelled images without any object pixel stops the pipeline
+    instead of training silently."""
+    OUTPUTS = dict(labels=Port('masks'))
+
+    def __init__(self, max_empty_share: float = DEFAULT_MAX_EMPTY_SHARE,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_empty_share = max_empty_share
+
+    def check_masks(self, ctx: StageContext, dataset, folder: str) -> None:
+        barrier()  # every rank has written its shard
+        summary = tally_label_folder(dataset, folder)
+        self.report['masks'] = summary
+        labelled = max(summary['labelled_images'], 1)
+        share = summary['empty_labelled_images'] / labelled
+        print_log(
+            f'stage {ctx.name!r}: background '
+            f'{summary["background_pixels"]:.1f}'
+            f'% / object {summary["foreground_pixels"]:.1f}% / ignored '
+            f'{summary["ignored_pixels"]:.1f}% of pixels; '
+            f'{summary["empty_labelled_images"]} of {labelled} labelled '
+            'images without any object pixel', logger='current')
+        if share > self.max_empty_share:
+            raise RuntimeError(
+                f'stage {ctx.name!r}: {summary["empty_labelled_images"]} of '
+                f'{labelled} labelled images got no object pixel in {folder} '
+                f'(e.g. {summary["empty_examples"]}), more than '
+                f'max_empty_share={self.max_empty_share}: check its inputs '
+                f'({ctx.inputs})')

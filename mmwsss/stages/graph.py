@@ -13,7 +13,7 @@ from mmengine.config import Config
 
 from mmwsss.registry import STAGES
 from .base import BaseStage
-from .spec_checks import spec_problems
+from .spec_checks import closest, placeholders, spec_problems
 
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9_-]+$')
 
@@ -87,11 +87,65 @@ def check_specs(specs: List[Tuple[str, dict]], variables: Dict[str, str],
             except StageError as exc:
                 found = [str(exc)]
         problems += found
+    producers = _producers(specs, stages)
+    for name, stage in stages.items():
+        problems += wiring_problems(name, dict(specs)[name], stage,
+                                    producers)
     if problems:
         raise StageError('the pipeline config has {} problem{}:\n  '.format(
             len(problems), 's' if len(problems) > 1 else '') +
             '\n  '.join(problems))
     return stages
+
+
+def _producers(specs: List[Tuple[str, dict]],
+               built: Dict[str, BaseStage]) -> Dict[str, BaseStage]:
+    """Every stage that builds, for looking up what it writes."""
+    producers = dict(built)
+    for name, spec in specs:
+        if name not in producers:
+            try:
+                producers[name] = build_stage(name, spec)
+            except StageError:
+                pass  # its own problems are reported when it runs alone
+    return producers
+
+
+def wiring_problems(name: str, spec: dict, stage: BaseStage,
+                    producers: Dict[str, BaseStage]) -> List[str]:
+    """What is wrong with a stage's inputs against what the stages
+    declare (:attr:`BaseStage.INPUTS`, :meth:`BaseStage.declared_outputs`):
+    a required input missing, an output its producer does not write, a
+    producer's output of another kind than the input reads, or an input
+    the stage neither reads nor uses as a ``{placeholder}``."""
+    kind = type(stage).__name__
+    inputs = dict(spec.get('inputs') or {})
+    problems = [f'stage {name!r} ({kind}) needs an input {key!r} '
+                f'({port.kind})' for key, port in
+                stage.required_inputs().items() if key not in inputs]
+    used = placeholders({k: v for k, v in spec.items() if k != 'inputs'})
+    for key, source in inputs.items():
+        port = stage.INPUTS.get(key)
+        if port is None and key not in used:
+            problems.append(
+                f'stage {name!r} ({kind}): input {key!r} is neither read by '
+                f'the stage{closest(key, stage.INPUTS)} nor used as a '
+                f'{{{key}}} placeholder')
+        producer = _producer(source, producers)
+        if producer is None:
+            continue
+        output = str(source).split('.', 1)[1]
+        written = producers[producer].declared_outputs()
+        if output not in written:
+            problems.append(
+                f'stage {name!r}: input {key!r} = {source!r}, but stage '
+                f'{producer!r} writes no {output!r}'
+                f'{closest(output, written)}')
+        elif port is not None and written[output].kind != port.kind:
+            problems.append(
+                f'stage {name!r}: input {key!r} reads {port.kind}, but '
+                f'{source!r} is {written[output].kind}')
+    return problems
 
 
 def pipeline_variables(cfg: Config) -> Dict[str, str]:

@@ -13,18 +13,18 @@ from mmwsss.apis import init_model
 from mmwsss.proposals import (make_localization_maps, make_proposals,
                               score_proposals)
 from mmwsss.registry import STAGES
-from .base import StageContext
-from .label_stages import _device, _require, _ToolStage
+from .base import Port, StageContext, ToolStage, stage_device
 
 
 @STAGES.register_module()
-class ProposalStage(_ToolStage):
+class ProposalStage(ToolStage):
     """Object proposals (output ``proposals``, one ``.npz`` per image) of
     the images of every dataloader in ``dataset_keys`` (the training
     images, and the validation ones the classifier is validated on), with
     the selective-search settings of the config's ``proposals`` dict
     (:data:`mmwsss.proposals.DEFAULT_PROPOSAL_SETTINGS` for the rest),
     which later stages check the files against."""
+    OUTPUTS = dict(proposals=Port('proposals'))
 
     def __init__(self, dataset_keys: Sequence[str] = ('cam_dataloader',
                                                       'val_dataloader'),
@@ -37,28 +37,30 @@ class ProposalStage(_ToolStage):
         tallies = {}
         settings = cfg.get('proposals')
         for key in self.dataset_keys:
-            self.dataset_key = key
             tallies[key] = make_proposals(
-                self.dataset(cfg), osp.join(ctx.stage_dir, 'proposals'),
+                self.dataset(cfg, key), osp.join(ctx.stage_dir, 'proposals'),
                 settings, num_workers=self.workers)
         self.record(ctx, tallies)
         return dict(proposals='proposals')
 
 
 @STAGES.register_module()
-class ProposalScoreStage(_ToolStage):
+class ProposalScoreStage(ToolStage):
     """Scores and candidate features of every training image's proposals
     from the HCP classifier of input ``checkpoint`` (output ``scores``);
     the dataset (``cam_dataloader``) must route input ``proposals``."""
+    INPUTS = dict(checkpoint=Port('checkpoint'))
+    OUTPUTS = dict(scores=Port('scores'))
 
     def __init__(self, candidates: int = 50, **kwargs) -> None:
         super().__init__(**kwargs)
         self.candidates = candidates
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        _require(ctx, 'checkpoint')
+        self.require(ctx)
         dataset = self.dataset(cfg)
-        model = init_model(cfg, ctx.inputs['checkpoint'], device=_device(ctx))
+        model = init_model(cfg, ctx.inputs['checkpoint'],
+                           device=stage_device(ctx))
         self.record(ctx, score_proposals(
             model, dataset, osp.join(ctx.stage_dir, 'scores'),
             candidates=self.candidates, **self.loader_settings(cfg)))
@@ -66,10 +68,12 @@ class ProposalScoreStage(_ToolStage):
 
 
 @STAGES.register_module()
-class LocalizationMapStage(_ToolStage):
+class LocalizationMapStage(ToolStage):
     """Re-ranking over the dataset, then soft localization maps (output
     ``maps``, for training) and their argmax ``masks`` (for evaluation) of
     the training images, from inputs ``scores`` and ``proposals``."""
+    INPUTS = dict(scores=Port('scores'), proposals=Port('proposals'))
+    OUTPUTS = dict(maps=Port('maps'), masks=Port('masks'))
 
     def __init__(self, min_score: float = 0.5,
                  nearest_images: Optional[int] = None,
@@ -80,7 +84,7 @@ class LocalizationMapStage(_ToolStage):
         self.vote_top, self.vote = vote_top, vote
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        _require(ctx, 'scores', 'proposals')
+        self.require(ctx)
         dataset = self.dataset(cfg)
         tally = make_localization_maps(
             dataset, ctx.inputs['scores'], ctx.inputs['proposals'],

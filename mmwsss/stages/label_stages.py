@@ -14,9 +14,8 @@ import os.path as osp
 from typing import Dict, Optional, Sequence
 
 from mmengine.config import Config
-from mmengine.dist import barrier, get_rank
+from mmengine.dist import get_rank
 from mmengine.logging import print_log
-from mmengine.registry import init_default_scope
 
 from mmwsss.apis import check_config, init_model
 from mmwsss.datasets.pixel_labels import pixel_labelled_infos, read_true_mask
@@ -24,101 +23,23 @@ from mmwsss.evaluation import error_table, score_label_folder
 from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
                                   make_psl_plus_labels, make_saliency_maps,
                                   split_by_list, split_simple_complex,
-                                  tally_label_folder, write_split)
+                                  write_split)
 from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
                                               calibrate_pseudo_labels)
-from mmwsss.pseudo_labels.masks import PSEUDO_LABEL_DEFAULTS
-from mmwsss.registry import DATASETS, STAGES
+from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
+                                        mask_cues_needed)
+from mmwsss.registry import STAGES
 from mmwsss.saliency import build_saliency
-from mmwsss.utils.dist import init_distributed
 from mmwsss.utils.io import atomic_write
-from mmwsss.visualization import plot_error_bars
-from .base import BaseStage, StageContext
-
-#: A mask stage fails when more than this share of the labelled images
-#: get no object pixel at all (healthy runs lose a few percent).
-DEFAULT_MAX_EMPTY_SHARE = 0.25
-
-
-def _device(ctx: StageContext) -> str:
-    import torch
-    if ctx.launcher != 'none' and not torch.distributed.is_initialized():
-        return init_distributed(ctx.launcher)
-    if not torch.cuda.is_available():
-        return 'cpu'
-    return f'cuda:{torch.cuda.current_device()}'
-
-
-def _require(ctx: StageContext, *names: str) -> None:
-    missing = [n for n in names if n not in ctx.inputs]
-    if missing:
-        raise ValueError(f'stage {ctx.name!r} needs inputs named {missing}')
-
-
-class _ToolStage(BaseStage):
-    """Shared set-up: config with scope, dataset of ``dataset_key`` (the
-    training split without augmentation, ``cam_dataloader``), and for the
-    stages that run a model, its batch size (``batch_size``, default the
-    dataloader's)."""
-
-    def __init__(self, dataset_key: str = 'cam_dataloader',
-                 batch_size: Optional[int] = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.dataset_key = dataset_key
-        self.batch_size = batch_size
-        self.report: dict = {}
-
-    def dataset(self, cfg: Config):
-        init_default_scope(cfg.get('default_scope', 'mmseg'))
-        if not cfg.get(self.dataset_key):
-            raise KeyError(f'config has no {self.dataset_key} (the images '
-                           'this stage works on)')
-        return DATASETS.build(cfg[self.dataset_key].dataset)
-
-    def loader_settings(self, cfg: Config) -> dict:
-        loader = cfg[self.dataset_key]
-        return dict(batch_size=self.batch_size or loader.get('batch_size', 1),
-                    num_workers=loader.get('num_workers', 0))
-
-    def record(self, ctx: StageContext, tally: dict) -> None:
-        self.report = dict(tally=tally)
-        print_log(f'stage {ctx.name!r}: {tally}', logger='current')
-
-
-class _MaskStage(_ToolStage):
-    """A stage that writes pseudo masks (``labels``) and checks them."""
-
-    def __init__(self, max_empty_share: float = DEFAULT_MAX_EMPTY_SHARE,
-                 **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.max_empty_share = max_empty_share
-
-    def check_masks(self, ctx: StageContext, dataset, folder: str) -> None:
-        barrier()  # every rank has written its shard
-        summary = tally_label_folder(dataset, folder)
-        self.report['masks'] = summary
-        labelled = max(summary['labelled_images'], 1)
-        share = summary['empty_labelled_images'] / labelled
-        print_log(
-            f'stage {ctx.name!r}: background '
-            f'{summary["background_pixels"]:.1f}'
-            f'% / object {summary["foreground_pixels"]:.1f}% / ignored '
-            f'{summary["ignored_pixels"]:.1f}% of pixels; '
-            f'{summary["empty_labelled_images"]} of {labelled} labelled '
-            'images without any object pixel', logger='current')
-        if share > self.max_empty_share:
-            raise RuntimeError(
-                f'stage {ctx.name!r}: {summary["empty_labelled_images"]} of '
-                f'{labelled} labelled images got no object pixel in {folder} '
-                f'(e.g. {summary["empty_examples"]}), more than '
-                f'max_empty_share={self.max_empty_share}: check its inputs '
-                f'({ctx.inputs})')
+from mmwsss.visualization import plot_error_bars, write_simple_sheet
+from .base import MaskStage, Port, StageContext, ToolStage, stage_device
 
 
 @STAGES.register_module()
-class SaliencyStage(_ToolStage):
+class SaliencyStage(ToolStage):
     """Saliency maps of the training images (output ``maps``); the
     backend is ``saliency`` here or the config's ``saliency`` dict."""
+    OUTPUTS = dict(maps=Port('maps'))
 
     def __init__(self, saliency: Optional[dict] = None, batch_size: int = 8,
                  **kwargs) -> None:
@@ -138,9 +59,11 @@ class SaliencyStage(_ToolStage):
 
 
 @STAGES.register_module()
-class CAMStage(_ToolStage):
+class CAMStage(ToolStage):
     """CAMs of the training images from the classifier of input
     ``checkpoint`` (output ``cams``)."""
+    INPUTS = dict(checkpoint=Port('checkpoint'))
+    OUTPUTS = dict(cams=Port('cams'))
 
     def __init__(self, scales: Optional[Sequence[float]] = None,
                  flip: Optional[bool] = None, **kwargs) -> None:
@@ -148,10 +71,11 @@ class CAMStage(_ToolStage):
         self.scales, self.flip = scales, flip
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        _require(ctx, 'checkpoint')
+        self.require(ctx)
         dataset = self.dataset(cfg)
         check_config(cfg, f'stage {ctx.name!r}')
-        model = init_model(cfg, ctx.inputs['checkpoint'], device=_device(ctx))
+        model = init_model(cfg, ctx.inputs['checkpoint'],
+                           device=stage_device(ctx))
         self.record(ctx, make_cams(
             model, dataset, osp.join(ctx.stage_dir, 'cams'),
             scales=self.scales, flip=self.flip, **self.loader_settings(cfg)))
@@ -159,10 +83,13 @@ class CAMStage(_ToolStage):
 
 
 @STAGES.register_module()
-class PseudoLabelStage(_MaskStage):
+class PseudoLabelStage(MaskStage):
     """Pseudo masks of the training images (output ``labels``) in one of
     :data:`mmwsss.pseudo_labels.MODES`; inputs ``cams``, ``regions`` and
     ``saliency`` as the mode needs."""
+    INPUTS = dict(cams=Port('cams', required=False),
+                  regions=Port('regions', required=False),
+                  saliency=Port('maps', required=False))
 
     def __init__(self, mode: str = 'ae_saliency', crf: Optional[str] = None,
                  workers: int = 1, fuse_steps: Optional[int] = None,
@@ -179,6 +106,7 @@ class PseudoLabelStage(_MaskStage):
         self.thresholds = {k: v for k, v in given.items() if v is not None}
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        self.require(ctx)
         dataset = self.dataset(cfg)
         out_dir = osp.join(ctx.stage_dir, 'labels')
         cues = dict(cam_dir=ctx.inputs.get('cams'),
@@ -193,6 +121,11 @@ class PseudoLabelStage(_MaskStage):
             self.report['calibration'] = chosen
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
+
+    def required_inputs(self) -> Dict[str, Port]:
+        needs = mask_cues_needed(self.mode) if self.mode in MODES else {}
+        return {name: Port(port.kind) for name, port in self.INPUTS.items()
+                if needs.get(name)}
 
     def calibrate(self, ctx: StageContext, dataset, cues: dict) -> dict:
         """The thresholds the config leaves at their defaults, chosen on
@@ -217,7 +150,7 @@ class PseudoLabelStage(_MaskStage):
 
 
 @STAGES.register_module()
-class PredictedLabelStage(_MaskStage):
+class PredictedLabelStage(MaskStage):
     """Masks predicted by the segmentor of input ``checkpoint`` for the
     images of ``dataset_key`` (output ``labels``), restricted to each
     image's labelled classes, optionally re-weighted by a PSL branch
@@ -229,6 +162,8 @@ class PredictedLabelStage(_MaskStage):
     label keep their label and the prediction fills only their ignored
     pixels.
     """
+    INPUTS = dict(checkpoint=Port('checkpoint'),
+                  keep=Port('masks', required=False))
 
     def __init__(self, crf: Optional[str] = None,
                  use_cls_weights: bool = False, crf_workers: int = 1,
@@ -239,9 +174,10 @@ class PredictedLabelStage(_MaskStage):
         self.absent_classes = absent_classes
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        _require(ctx, 'checkpoint')
+        self.require(ctx)
         dataset = self.dataset(cfg)
-        model = init_model(cfg, ctx.inputs['checkpoint'], device=_device(ctx))
+        model = init_model(cfg, ctx.inputs['checkpoint'],
+                           device=stage_device(ctx))
         out_dir = osp.join(ctx.stage_dir, 'labels')
         self.record(ctx, make_psl_plus_labels(
             model, dataset, out_dir, crf=self.crf,
@@ -269,12 +205,15 @@ class PSLPlusLabelStage(PredictedLabelStage):
 
 
 @STAGES.register_module()
-class SplitSimpleImagesStage(_ToolStage):
+class SplitSimpleImagesStage(ToolStage):
     """STC's split (outputs ``simple`` and ``complex``, image-id lists, and
     ``sheet``, a PNG of the simple images beside their saliency): by the
     rules of :mod:`mmwsss.pseudo_labels.simple_images` on the saliency
     maps of input ``saliency``, or from an explicit ``simple_list`` file
     of image ids (``rules`` overrides single thresholds)."""
+    INPUTS = dict(saliency=Port('maps', required=False))
+    OUTPUTS = dict(simple=Port('list'), complex=Port('list'),
+                   sheet=Port('png'))
 
     def __init__(self, simple_list: Optional[str] = None,
                  rules: Optional[dict] = None, sheet_images: int = 24,
@@ -283,12 +222,15 @@ class SplitSimpleImagesStage(_ToolStage):
         self.simple_list, self.rules = simple_list, rules
         self.sheet_images = sheet_images
 
+    def required_inputs(self) -> Dict[str, Port]:
+        return {} if self.simple_list else dict(saliency=Port('maps'))
+
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        self.require(ctx)
         dataset = self.dataset(cfg)
         if self.simple_list:
             split = split_by_list(dataset, ctx.fill(self.simple_list))
         else:
-            _require(ctx, 'saliency')
             split = split_simple_complex(dataset, ctx.inputs['saliency'],
                                          self.rules)
         self.report = dict(simple=len(split['simple']),
@@ -297,22 +239,25 @@ class SplitSimpleImagesStage(_ToolStage):
                            empty_saliency=split.get('empty_saliency', []))
         print_log(f'stage {ctx.name!r}: {self.report}', logger='current')
         if get_rank() == 0:
-            write_split(split, ctx.stage_dir, dataset,
-                        ctx.inputs.get('saliency'), self.sheet_images)
+            write_split(split, ctx.stage_dir)
+            write_simple_sheet(ctx.stage_dir, dataset, split['simple'],
+                               ctx.inputs.get('saliency'), self.sheet_images)
         return dict(simple='simple.txt', complex='complex.txt',
                     sheet='simple_sheet.png')
 
 
 @STAGES.register_module()
-class ScoreLabelsStage(_ToolStage):
+class ScoreLabelsStage(ToolStage):
     """Evaluation: mIoU / precision / recall of the masks of input
     ``labels`` against the dataset's ground-truth masks, with the split of
     the errors (outputs ``scores``, a JSON file, and ``errors``, a PNG of
     per-class bars; ``errors.md`` beside it holds the table).  Reads
     ground truth, so it only measures; nothing trains on its output."""
+    INPUTS = dict(labels=Port('masks'))
+    OUTPUTS = dict(scores=Port('json'), errors=Port('png'))
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        _require(ctx, 'labels')
+        self.require(ctx)
         dataset = self.dataset(cfg)
         if get_rank() == 0:
             scores = score_label_folder(dataset, ctx.inputs['labels'])

@@ -61,14 +61,15 @@ def stage_arguments(stage_cls: type) -> Set[str]:
     return names
 
 
-def _placeholders(value: Any) -> Set[str]:
+def placeholders(value: Any) -> Set[str]:
+    """The ``{name}`` placeholders anywhere in ``value``."""
     if isinstance(value, str):
         return set(PLACEHOLDER.findall(value))
     if isinstance(value, dict):
-        return set().union(*map(_placeholders, value.values())) \
+        return set().union(*map(placeholders, value.values())) \
             if value else set()
     if isinstance(value, (list, tuple)):
-        return set().union(*map(_placeholders, value)) if value else set()
+        return set().union(*map(placeholders, value)) if value else set()
     return set()
 
 
@@ -115,7 +116,7 @@ def spec_problems(name: str, spec: dict, names: Sequence[str],
                            f"'STAGE.OUTPUT' or a path), got {inputs!r}"]
     problems += _input_problems(name, inputs, names)
     known = set(variables) | set(inputs) | set(BUILTIN_PLACEHOLDERS)
-    for placeholder in sorted(_placeholders(
+    for placeholder in sorted(placeholders(
             {k: v for k, v in spec.items() if k != 'inputs'})):
         if placeholder not in known:
             problems.append(f'stage {name!r}: unknown placeholder '

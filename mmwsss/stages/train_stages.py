@@ -12,7 +12,7 @@ from mmwsss.apis import (check_checkpoint, check_config, prepare_launcher,
                          train_resumable)
 from mmwsss.registry import STAGES
 from mmwsss.utils.io import atomic_write
-from .base import BaseStage, StageContext
+from .base import BaseStage, Port, StageContext
 
 
 def _reproducible_loader(cfg) -> None:
@@ -34,11 +34,19 @@ class TrainStage(BaseStage):
     ``erasing/regions``).
     """
     dataset_key = 'train_dataloader'
+    OUTPUTS = dict(checkpoint=Port('checkpoint'))
 
     def __init__(self, outputs: Optional[Dict[str, str]] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.outputs = dict(outputs or {})
+
+    def declared_outputs(self) -> Dict[str, Port]:
+        """The checkpoint, and what the training loop exports (the AE
+        loop's erasing ``regions``), named by ``outputs``."""
+        return dict(self.OUTPUTS, **{name: Port(
+            'regions' if name == 'regions' else 'folder')
+            for name in self.outputs})
 
     def run(self, ctx: StageContext, cfg) -> Dict[str, str]:
         check_config(cfg, f'stage {ctx.name!r} ({self.config})')
@@ -58,15 +66,21 @@ class TestStage(BaseStage):
     ``save_predictions``, ``predictions`` (a palette PNG per image, for
     the error analysis of a ``ScoreLabelsStage``)."""
     dataset_key = 'test_dataloader'
+    INPUTS = dict(checkpoint=Port('checkpoint'))
+    OUTPUTS = dict(metrics=Port('json'))
 
     def __init__(self, save_predictions: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.save_predictions = save_predictions
 
+    def declared_outputs(self) -> Dict[str, Port]:
+        outputs = dict(self.OUTPUTS)
+        if self.save_predictions:
+            outputs['predictions'] = Port('masks')
+        return outputs
+
     def run(self, ctx: StageContext, cfg) -> Dict[str, str]:
-        if 'checkpoint' not in ctx.inputs:
-            raise ValueError(f'stage {ctx.name!r}: TestStage needs an input '
-                             'named checkpoint')
+        self.require(ctx)
         check_config(cfg, f'stage {ctx.name!r} ({self.config})')
         check_checkpoint(cfg, ctx.inputs['checkpoint'])
         prepare_launcher(cfg, ctx.launcher)

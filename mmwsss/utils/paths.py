@@ -16,7 +16,8 @@ from typing import Iterator, List, Optional, Tuple
 
 from mmengine.config import Config
 
-#: dataloaders whose dataset roots are resolved
+#: every dataloader of a config (dataset roots resolved, class counts
+#: checked), the one list of their names
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
                'cam_dataloader')
 

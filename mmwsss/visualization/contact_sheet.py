@@ -10,6 +10,8 @@ from mmwsss.utils.io import image_stem, read_grey_map, read_image
 from .cam_visualization import save_png
 
 TILE_HEIGHT = 96
+#: STC's sheet of its simple images, in the split's folder
+SIMPLE_SHEET = 'simple_sheet.png'
 
 
 def _tile(img: np.ndarray) -> np.ndarray:
@@ -45,3 +47,15 @@ def write_contact_sheet(path: str, dataset, stems: Sequence[str],
     rows = [np.concatenate(cells[i:i + columns], axis=1)
             for i in range(0, len(cells), columns)]
     save_png(path, np.concatenate(rows, axis=0))
+
+
+def write_simple_sheet(out_dir: str, dataset, simple: Sequence[str],
+                       saliency_dir: Optional[str] = None,
+                       count: int = 24) -> str:
+    """``out_dir/simple_sheet.png``: the first ``count`` of STC's
+    ``simple`` images beside their saliency, for a look at what the split
+    rules chose; returns its path.  The split's stage or tool calls it
+    after writing the lists (the split itself draws nothing)."""
+    path = osp.join(out_dir, SIMPLE_SHEET)
+    write_contact_sheet(path, dataset, simple[:count], saliency_dir)
+    return path

@@ -7,9 +7,9 @@ from typing import List, Optional
 import cv2
 import numpy as np
 
-from mmwsss.pseudo_labels.masks import fuse_regions
-from mmwsss.utils.io import (atomic_write, image_stem, load_regions_file,
-                             read_grey_map, read_image, read_mask)
+from mmwsss.utils.io import (atomic_write, image_stem, read_grey_map,
+                             read_image, read_mask)
+from mmwsss.utils.regions import fuse_regions, load_regions_file
 from .cam_visualization import colourise_mask, heatmap, save_png
 
 

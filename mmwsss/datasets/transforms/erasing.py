@@ -3,7 +3,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmwsss.registry import TRANSFORMS
-from ..erasing_masks import grid_to_image
+from mmwsss.utils.regions import grid_to_image
 
 
 @TRANSFORMS.register_module()

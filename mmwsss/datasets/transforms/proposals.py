@@ -4,7 +4,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmwsss.registry import TRANSFORMS
-from mmwsss.utils.io import load_proposal_boxes
+from mmwsss.utils.proposal_arrays import load_proposal_boxes
 
 
 @TRANSFORMS.register_module()

@@ -44,11 +44,12 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 
-from mmwsss.datasets.erasing_masks import ErasingMaskStore, to_grid, unpack
+from mmwsss.datasets.erasing_masks import ErasingMaskStore
 from mmwsss.datasets.transforms.erasing import EraseMinedRegions
 from mmwsss.registry import LOOPS
-from mmwsss.utils.io import atomic_write, image_stem, save_regions_file
+from mmwsss.utils.io import atomic_write, image_stem
 from mmwsss.utils.per_image import ImageShard
+from mmwsss.utils.regions import save_regions_file, to_grid, unpack
 
 DEFAULT_MINING_PIPELINE = (
     dict(type='LoadCheckedImageFromFile'),

@@ -6,20 +6,21 @@ model.  Validation/test produce image-level class probabilities
 (``pred_cls_scores``), scored by :class:`ImageLabelMetric`; CAMs come from
 :meth:`CAMClassifier.predict_cams`.
 """
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.utils import SampleList
 
 from mmwsss.registry import MODELS
 from mmwsss.utils.labels import sample_labels
 from .cam import DEFAULT_CAM_SCALES, batch_cams
+from .image_classifier import (ImageLabelClassifier, attach_class_scores,
+                               samples_for)
 
 
 @MODELS.register_module()
-class CAMClassifier(BaseSegmentor):
+class CAMClassifier(ImageLabelClassifier):
     """Multi-label classifier whose score maps are CAMs.
 
     Args:
@@ -32,38 +33,7 @@ class CAMClassifier(BaseSegmentor):
             ``cam_flip`` (default True) for :meth:`predict_cams`.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 head: dict,
-                 neck: Optional[dict] = None,
-                 in_index: int = -1,
-                 train_cfg: Optional[dict] = None,
-                 test_cfg: Optional[dict] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg=None) -> None:
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.neck = MODELS.build(neck) if neck is not None else None
-        self.head = MODELS.build(head)
-        self.in_index = in_index
-        self.train_cfg = train_cfg or {}
-        self.test_cfg = test_cfg or {}
-
-    @property
-    def num_classes(self) -> int:
-        """Classes including background."""
-        return self.head.num_classes
-
     # ----------------------------------------------------------- forward
-    def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
-        feats = self.backbone(inputs)
-        if self.neck is not None:
-            feats = self.neck(feats)
-        if isinstance(feats, (list, tuple)):
-            feats = feats[self.in_index]
-        return feats
-
     def cam_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         """Raw CAMs ``(B, num_classes - 1, h, w)``."""
         return self.head(self.extract_feat(inputs))
@@ -89,12 +59,7 @@ class CAMClassifier(BaseSegmentor):
         """Attach ``pred_cls_scores`` (sigmoid probabilities of the
         foreground classes) to every data sample."""
         scores = torch.sigmoid(self.head.pool(self.cam_logits(inputs)))
-        if data_samples is None:
-            from mmseg.structures import SegDataSample
-            data_samples = [SegDataSample() for _ in range(len(inputs))]
-        for sample, score in zip(data_samples, scores):
-            sample.set_data({'pred_cls_scores': score.detach()})
-        return data_samples
+        return attach_class_scores(samples_for(inputs, data_samples), scores)
 
     @torch.no_grad()
     def predict_cams(self,

@@ -13,51 +13,26 @@ re-ranking uses, come from :meth:`HCPClassifier.proposal_logits`.
 from typing import List, Optional, Tuple
 
 import torch
-from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.utils import SampleList
 
 from mmwsss.registry import MODELS
 from mmwsss.utils.labels import sample_labels
+from .image_classifier import (ImageLabelClassifier, attach_class_scores,
+                               samples_for)
 
 
 @MODELS.register_module()
-class HCPClassifier(BaseSegmentor):
+class HCPClassifier(ImageLabelClassifier):
     """Any backbone + an :class:`HCPHead`.
 
     Args:
         backbone: any MMSeg / mmpretrain / torchvision backbone config.
         head: an :class:`HCPHead` config.
+        neck: optional neck.
         in_index: which backbone output the head pools.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 head: dict,
-                 in_index: int = -1,
-                 train_cfg: Optional[dict] = None,
-                 test_cfg: Optional[dict] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg=None) -> None:
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.head = MODELS.build(head)
-        self.in_index = in_index
-        self.train_cfg = train_cfg or {}
-        self.test_cfg = test_cfg or {}
-
-    @property
-    def num_classes(self) -> int:
-        """Classes including background."""
-        return self.head.num_classes
-
     # ----------------------------------------------------------- forward
-    def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
-        feats = self.backbone(inputs)
-        if isinstance(feats, (list, tuple)):
-            feats = feats[self.in_index]
-        return feats
-
     def proposal_logits(self, inputs: torch.Tensor,
                         data_samples: Optional[SampleList]
                         ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
@@ -95,10 +70,6 @@ class HCPClassifier(BaseSegmentor):
     def predict(self, inputs: torch.Tensor,
                 data_samples: SampleList = None) -> SampleList:
         """Attach ``pred_cls_scores`` (sigmoid of the image scores)."""
-        if data_samples is None:
-            from mmseg.structures import SegDataSample
-            data_samples = [SegDataSample() for _ in range(len(inputs))]
+        data_samples = samples_for(inputs, data_samples)
         scores = torch.sigmoid(self.image_logits(inputs, data_samples))
-        for sample, score in zip(data_samples, scores):
-            sample.set_data({'pred_cls_scores': score.detach()})
-        return data_samples
+        return attach_class_scores(data_samples, scores)

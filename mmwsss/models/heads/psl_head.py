@@ -20,7 +20,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
-from mmengine.model import BaseModule
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from mmseg.utils import ConfigType, SampleList
@@ -28,6 +27,7 @@ from mmseg.utils import ConfigType, SampleList
 from mmwsss.registry import MODELS
 from mmwsss.utils.io import IGNORE_INDEX
 from mmwsss.utils.labels import labels_to_multi_hot, sample_labels
+from .wrapped_head import WrappedDecodeHead
 
 # What suppressed logits become: far below any real logit, finite so that
 # bilinear resizing and fp16 stay NaN-free.
@@ -104,7 +104,7 @@ def suppress_absent_classes(seg_logits: torch.Tensor,
 
 
 @MODELS.register_module()
-class PSLHead(BaseModule):
+class PSLHead(WrappedDecodeHead):
     """Any MMSeg decode head plus PSL's classification branch.
 
     Training losses (the EncoderDecoder prefixes them with ``decode.``):
@@ -155,8 +155,7 @@ class PSLHead(BaseModule):
                  cls_threshold: float = 0.5,
                  online_at_logits: bool = True,
                  init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.seg_head = MODELS.build(seg_head)
+        super().__init__(seg_head, init_cfg=init_cfg)
         self.cls_in_index = cls_in_index
         self.cls_dropout = nn.Dropout(cls_dropout)
         self.cls_fc = nn.Linear(cls_in_channels, self.num_classes - 1)
@@ -171,32 +170,7 @@ class PSLHead(BaseModule):
         self.cls_threshold = cls_threshold
         self.online_at_logits = online_at_logits
 
-    # MMSeg's EncoderDecoder reads these from its decode head.
-    @property
-    def num_classes(self) -> int:
-        return self.seg_head.num_classes
-
-    @property
-    def out_channels(self) -> int:
-        return self.seg_head.out_channels
-
-    @property
-    def align_corners(self) -> bool:
-        return self.seg_head.align_corners
-
-    @property
-    def threshold(self):
-        return getattr(self.seg_head, 'threshold', None)
-
-    @property
-    def ignore_index(self) -> int:
-        return self.seg_head.ignore_index
-
     # ------------------------------------------------------------- forward
-    def forward(self, inputs: List[torch.Tensor]) -> torch.Tensor:
-        """Segmentation logits of the wrapped head."""
-        return self.seg_head(inputs)
-
     def forward_cls(self, inputs: List[torch.Tensor]) -> torch.Tensor:
         """``(B, num_classes - 1)`` foreground logits of the branch."""
         feat = inputs[self.cls_in_index]

@@ -14,12 +14,12 @@ from typing import Dict, List, Optional
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 from mmseg.utils import ConfigType, SampleList
 
 from mmwsss.models.losses.soft_label_loss import check_soft_targets
 from mmwsss.registry import MODELS
 from mmwsss.utils.io import IGNORE_INDEX
+from .wrapped_head import WrappedDecodeHead
 
 
 def one_hot_targets(mask: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -30,36 +30,12 @@ def one_hot_targets(mask: torch.Tensor, num_classes: int) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class SoftLabelHead(BaseModule):
+class SoftLabelHead(WrappedDecodeHead):
     """An MMSeg decode head whose training targets are probabilities.
 
     Args:
         seg_head: the wrapped head (its ``loss_decode`` takes soft targets).
     """
-
-    def __init__(self, seg_head: ConfigType, init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.seg_head = MODELS.build(seg_head)
-
-    # MMSeg's EncoderDecoder reads these from its decode head.
-    @property
-    def num_classes(self) -> int:
-        return self.seg_head.num_classes
-
-    @property
-    def out_channels(self) -> int:
-        return self.seg_head.out_channels
-
-    @property
-    def align_corners(self) -> bool:
-        return self.seg_head.align_corners
-
-    @property
-    def threshold(self):
-        return getattr(self.seg_head, 'threshold', None)
-
-    def forward(self, inputs: List[torch.Tensor]) -> torch.Tensor:
-        return self.seg_head(inputs)
 
     def predict(self, inputs: List[torch.Tensor], batch_img_metas: List[dict],
                 test_cfg: Optional[ConfigType]) -> torch.Tensor:
