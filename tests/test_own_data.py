@@ -18,6 +18,21 @@ TEMPLATE = 'configs/custom/ae_psl_tinyres_custom.py'
 pytestmark = pytest.mark.subprocess
 
 
+PORTRAIT_WIDTH = 40  # of the 64-pixel synthetic photos
+
+
+def store_sideways(source, target):
+    """``source``'s left part as a portrait photo stored the way phones
+    store it: pixels turned a quarter left, EXIF orientation 6 (viewers
+    and decoders turn it upright again)."""
+    from PIL import Image
+    upright = Image.open(source).crop((0, 0, PORTRAIT_WIDTH, 64))
+    exif = upright.getexif()
+    exif[0x0112] = 6
+    upright.transpose(Image.Transpose.ROTATE_90).save(
+        target, quality=95, exif=exif.tobytes())
+
+
 def make_tagged_folder(synthetic_root, folder):
     """The synthetic train images as a user would have them: a folder of
     photos and a labels file of tags (read off the masks here; the
@@ -28,13 +43,19 @@ def make_tagged_folder(synthetic_root, folder):
     split = osp.join(synthetic_root, 'ImageSets', 'Segmentation')
     lines = []
     os.makedirs(osp.join(folder, 'images'))
-    for stem in open(osp.join(split, 'train.txt')).read().split():
-        shutil.copy(osp.join(synthetic_root, 'JPEGImages', stem + '.jpg'),
-                    osp.join(folder, 'images'))
+    for index, stem in enumerate(
+            open(osp.join(split, 'train.txt')).read().split()):
         mask = read_mask(osp.join(synthetic_root, 'SegmentationClass',
                                   stem + '.png'))
+        image = osp.join(synthetic_root, 'JPEGImages', stem + '.jpg')
+        if index == 0:  # a phone photo: portrait, stored sideways + EXIF
+            mask = mask[:, :PORTRAIT_WIDTH]
+            store_sideways(image, osp.join(folder, 'images', stem + '.jpg'))
+        else:
+            shutil.copy(image, osp.join(folder, 'images'))
         tags = [SYNTHETIC_CLASSES[c] for c in np.unique(mask) if 0 < c < 255]
-        lines.append(' '.join([stem] + tags))
+        comment = '  # the phone photo' if index == 0 else ''
+        lines.append(' '.join([stem] + tags) + comment)
     with open(osp.join(folder, 'labels.txt'), 'w') as handle:
         handle.write('# my photos and what is on them\n' +
                      '\n'.join(lines) + '\n')
@@ -70,6 +91,11 @@ def test_template_pipeline_trains_on_tags_alone(own_run):
         assert (work / stage / 'stage_done.json').exists(), stage
     # 24 tagged images, every 10th held back: 22 train, 2 validate
     assert len(os.listdir(work / 'pseudo_labels' / 'labels')) == 22
+    # the phone photo's masks have its upright (displayed) size
+    from mmwsss.utils.io import read_mask
+    for stage in ('pseudo_labels', 'psl_plus_labels'):
+        assert read_mask(str(work / stage / 'labels' / 'train_00000.png')
+                         ).shape == (64, PORTRAIT_WIDTH), stage
     metrics = json.load(open(work / 'test' / 'metrics.json'))
     # image labels are all it can score without masks
     assert set(metrics) == {'cls/mAP', 'cls/F1_macro', 'cls/F1_micro'}
