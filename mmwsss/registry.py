@@ -21,8 +21,8 @@ needs no ``_scope_``):
 there, not in a scope.
 """
 from mmengine.registry import MODEL_WRAPPERS, Registry
-from mmseg.registry import (DATASETS, HOOKS, LOOPS, METRICS, MODELS,
-                            TRANSFORMS, WEIGHT_INITIALIZERS)
+from mmseg.registry import (DATA_SAMPLERS, DATASETS, HOOKS, LOOPS, METRICS,
+                            MODELS, TRANSFORMS, WEIGHT_INITIALIZERS)
 
 SALIENCY = Registry('saliency backend', scope='mmseg',
                     locations=['mmwsss.saliency'])
@@ -30,6 +30,7 @@ STAGES = Registry('pipeline stage', scope='mmseg',
                   locations=['mmwsss.stages'])
 
 __all__ = [
-    'DATASETS', 'HOOKS', 'LOOPS', 'METRICS', 'MODELS', 'MODEL_WRAPPERS',
+    'DATA_SAMPLERS', 'DATASETS', 'HOOKS', 'LOOPS', 'METRICS', 'MODELS',
+    'MODEL_WRAPPERS',
     'SALIENCY', 'STAGES', 'TRANSFORMS', 'WEIGHT_INITIALIZERS'
 ]

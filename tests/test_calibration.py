@@ -77,39 +77,57 @@ def test_the_defaults_are_the_mask_step_defaults():
 
 
 def test_the_labelled_images_are_drawn_as_often_as_the_rest():
-    from mmwsss.datasets.pixel_labels import balanced
-    infos = [dict(img_path=f'{i}.jpg', pixel_labelled=i < 3)
-             for i in range(30)]
-    drawn = balanced(infos)
-    labelled = [i for i in drawn if i['pixel_labelled']]
-    assert len(labelled) == 27 and len(drawn) - len(labelled) == 27
-    assert balanced(infos[:3]) == infos[:3]  # all labelled: nothing to do
-    assert balanced(infos[3:]) == infos[3:]  # none labelled
+    """An epoch keeps the dataset's length; half of it are pixel-labelled
+    images; without them the sampler is MMEngine's own."""
+    from mmengine.dataset import DefaultSampler
+
+    from mmwsss.datasets import PixelBalancedSampler
+
+    class Images:
+        def __init__(self, labelled):
+            self.infos = [dict(pixel_labelled=i in labelled)
+                          for i in range(30)]
+
+        def __len__(self):
+            return len(self.infos)
+
+        def get_data_info(self, index):
+            return self.infos[index]
+
+    sampler = PixelBalancedSampler(Images({0, 1, 2}), seed=3)
+    sampler.set_epoch(1)
+    drawn = list(sampler)
+    assert len(drawn) == 30
+    assert sum(i < 3 for i in drawn) == 15
+    assert len(set(i for i in drawn if i >= 3)) == 15  # without repeats
+    assert drawn == list(sampler)  # seed + epoch decide
+    plain = DefaultSampler(Images(set()), seed=3)
+    assert list(PixelBalancedSampler(Images(set()), seed=3)) == list(plain)
 
 
-def test_a_training_dataset_balances_its_subset(init_scope, synthetic_root,
-                                                tmp_path):
-    """Only a dataset that serves targets to train on repeats its subset;
-    the images a stage labels are each listed once."""
-    from mmwsss.datasets import read_split
-    from mmwsss.registry import DATASETS
-    ids = read_split(f'{synthetic_root}/ImageSets/Segmentation/train.txt')
-    (tmp_path / 'subset.txt').write_text('\n'.join(ids[:4]) + '\n')
-    (tmp_path / 'pseudo').mkdir()
-    base = dict(type='SyntheticWSSSDataset', data_root=synthetic_root,
-                num_train=24, num_val=8, image_size=64, pipeline=[],
-                ann_file='ImageSets/Segmentation/train.txt',
-                data_prefix=dict(img_path='JPEGImages',
-                                 seg_map_path='SegmentationClass'),
-                pixel_labels=dict(ann_file=str(tmp_path / 'subset.txt')))
-    for stem in ids[4:]:
-        (tmp_path / 'pseudo' / f'{stem}.png').write_bytes(b'')
-    assert len(DATASETS.build(base)) == 24
-    trained = DATASETS.build(dict(base, pseudo_seg_map_path=str(
-        tmp_path / 'pseudo')))
-    assert len(trained) == 20 + 4 * 5
-    unbalanced = DATASETS.build(dict(
-        base, pseudo_seg_map_path=str(tmp_path / 'pseudo'),
-        pixel_labels=dict(ann_file=str(tmp_path / 'subset.txt'),
-                          balance=False)))
-    assert len(unbalanced) == 24
+def test_training_loaders_with_a_pixel_subset_get_the_sampler(tmp_path):
+    from mmengine.config import Config
+
+    from mmwsss.apis import prepare_config
+    dataset = dict(type='SyntheticWSSSDataset', pseudo_seg_map_path='p',
+                   pixel_labels=dict(ann_file='x.txt'))
+    loader = dict(sampler=dict(type='DefaultSampler', shuffle=True),
+                  dataset=dataset)
+    cfg = prepare_config(Config(dict(train_dataloader=loader)))
+    assert cfg.train_dataloader.sampler.type == 'PixelBalancedSampler'
+    for other in (dict(dataset, pseudo_seg_map_path=None),  # a classifier
+                  dict(dataset, pixel_labels=None),  # tags only
+                  dict(dataset, pixel_labels=dict(ann_file='x.txt',
+                                                  balance=False))):
+        cfg = prepare_config(Config(dict(train_dataloader=dict(
+            loader, dataset=other))))
+        assert cfg.train_dataloader.sampler.type == 'DefaultSampler'
+    own = dict(type='ImageLabelFolderDataset', data_root=str(tmp_path),
+               pseudo_seg_map_path='p')  # pixel_labels='auto'
+    cfg = prepare_config(Config(dict(train_dataloader=dict(loader,
+                                                           dataset=own))))
+    assert cfg.train_dataloader.sampler.type == 'DefaultSampler'
+    (tmp_path / 'masks').mkdir()
+    cfg = prepare_config(Config(dict(train_dataloader=dict(loader,
+                                                           dataset=own))))
+    assert cfg.train_dataloader.sampler.type == 'PixelBalancedSampler'

@@ -268,7 +268,8 @@ def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
 def test_own_data_template_takes_a_masks_folder(tmp_path):
     """configs/custom/ae_psl_tinyres_custom.py on a tagged folder with a
     few masks (masks/ + classes.txt, values in the user's own order): the
-    PSL stage trains those images on them, remapped to the tag classes."""
+    PSL stage trains those images on them, remapped to the tag classes,
+    and draws them as often as the others."""
     from mmwsss.stages.base import StageContext
     from mmwsss.stages.pipeline import build_stage
     path = osp.join(REPO, 'configs', 'custom', 'ae_psl_tinyres_custom.py')
@@ -303,8 +304,8 @@ def test_own_data_template_takes_a_masks_folder(tmp_path):
     assert train.metainfo['classes'] == ('background', 'cat', 'dog')
     labelled = [i for i in range(len(train))
                 if train.get_data_info(i)['pixel_labelled']]
-    # p0, repeated to balance the 10 tags-only training images (p9 is held)
-    assert len(labelled) == 10
+    assert len(labelled) == 1  # p0, drawn as often as the 10 others
+    assert psl.train_dataloader.sampler.type == 'PixelBalancedSampler'
     target = train[labelled[0]]['data_samples'].gt_sem_seg.data
     assert set(target.unique().tolist()) <= {0, 2}  # dog is class 2 here
     assert (target == 2).any()

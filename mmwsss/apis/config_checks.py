@@ -114,7 +114,41 @@ def prepare_config(cfg: Config, config_path: Optional[str] = None) -> Config:
                 f'{config_path or cfg.filename}: model num_classes=None asks '
                 'for the number of classes of the training dataset, but no '
                 'dataloader names a dataset that knows it')
+    balance_pixel_labels(cfg)
     return cfg
+
+
+#: dataset arguments that make it serve training targets
+_TARGET_ROUTES = ('pseudo_seg_map_path', 'saliency_map_path', 'soft_map_path')
+
+
+def _has_pixel_subset(dataset: dict) -> bool:
+    """Whether a dataset config names pixel-labelled images to balance: a
+    ``pixel_labels`` dict (unless ``balance=False``), or an own-data
+    folder (``'auto'``, its default) holding ``masks/``."""
+    subset = dataset.get('pixel_labels', 'auto'
+                         if dataset.get('type') == 'ImageLabelFolderDataset'
+                         else None)
+    if subset == 'auto':
+        return osp.isdir(osp.join(dataset.get('data_root') or '', 'masks'))
+    return isinstance(subset, dict) and subset.get('balance', True)
+
+
+def balance_pixel_labels(cfg: Config) -> None:
+    """A training dataloader whose dataset serves targets (pseudo masks,
+    saliency or soft maps) and has a pixel-labelled subset draws that
+    subset as often as the other images
+    (:class:`mmwsss.datasets.PixelBalancedSampler`, in place of MMEngine's
+    ``DefaultSampler``; epochs keep their length)."""
+    loader = cfg.get('train_dataloader') or {}
+    dataset, sampler = loader.get('dataset'), loader.get('sampler')
+    if not isinstance(dataset, dict) or not isinstance(sampler, dict):
+        return
+    if sampler.get('type') not in ('DefaultSampler', 'PixelBalancedSampler'):
+        return
+    if any(dataset.get(key) is not None for key in _TARGET_ROUTES) and \
+            _has_pixel_subset(dataset):
+        sampler['type'] = 'PixelBalancedSampler'
 
 
 def check_config(cfg: Config, cfg_path: str = '<config>') -> None:

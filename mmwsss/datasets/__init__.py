@@ -7,6 +7,7 @@ from .erasing_masks import ErasingMaskStore
 from .image_label_dataset import (ImageLabelSegDataset, labels_from_mask,
                                   read_split, voc_palette)
 from .msrc17 import MSRC17_CLASSES, MSRC17Dataset
+from .samplers import PixelBalancedSampler
 from .synthetic import (SYNTHETIC_CLASSES, SyntheticWSSSDataset,
                         generate_synthetic_dataset)
 from .transforms import *  # noqa: F401,F403
@@ -19,6 +20,7 @@ __all__ = [
     'check_training_data',
     'ErasingMaskStore', 'ImageLabelSegDataset', 'labels_from_mask',
     'read_split', 'voc_palette', 'MSRC17_CLASSES', 'MSRC17Dataset',
+    'PixelBalancedSampler',
     'SYNTHETIC_CLASSES', 'SyntheticWSSSDataset',
     'generate_synthetic_dataset', 'VOC_CLASSES', 'VOCWSSSDataset'
 ]

@@ -33,7 +33,7 @@ from mmseg.datasets import BaseSegDataset
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write, image_stem, read_mask
-from .pixel_labels import (CLASSES_FILE, balanced, check_true_mask, mask_files,
+from .pixel_labels import (CLASSES_FILE, check_true_mask, mask_files,
                            parse_pixel_labels, read_mask_classes)
 
 DEFAULT_CACHE_DIR = osp.join(osp.expanduser('~'), '.cache', 'mmwsss')
@@ -114,10 +114,11 @@ class ImageLabelSegDataset(BaseSegDataset):
             ``true_seg_map_path`` and ``true_label_map`` (value -> class
             index, applied after ``reduce_zero_label`` as MMSeg does).
             Routed pseudo masks, saliency and soft maps are then replaced
-            by the true mask for them (and need not exist), and with
-            ``balance=True`` (default) a dataset that serves them repeats
-            the subset to be drawn as often as the other images
-            (:func:`~.pixel_labels.balanced`).
+            by the true mask for them (and need not exist); with
+            ``balance=True`` (default) a training dataloader draws the
+            subset as often as the other images
+            (:class:`~.samplers.PixelBalancedSampler`, chosen by
+            :func:`mmwsss.apis.prepare_config`).
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -176,17 +177,7 @@ class ImageLabelSegDataset(BaseSegDataset):
                 self._route(data_list, key, folder, suffix, what, replaced)
         if self.pseudo_seg_map_path is not None:
             self._route_true_masks(data_list)
-        if self._trains_on_targets() and self.pixel_labels and \
-                self.pixel_labels['balance']:
-            data_list = balanced(data_list)
         return data_list
-
-    def _trains_on_targets(self) -> bool:
-        """Whether the dataset serves segmentation targets (pseudo masks,
-        saliency or soft maps) to train on, rather than images to label."""
-        return any(path is not None for path in (
-            self.pseudo_seg_map_path, self.saliency_map_path,
-            self.soft_map_path))
 
     def list_images(self) -> List[dict]:
         """Data infos (``img_path``, and ``seg_map_path`` when

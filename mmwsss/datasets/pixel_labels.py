@@ -60,26 +60,6 @@ def parse_pixel_labels(cfg: Optional[dict], owner: str) -> Optional[dict]:
                 balance=bool(cfg.get('balance', True)))
 
 
-def balanced(data_list: List[dict]) -> List[dict]:
-    """The data list with each pixel-labelled image repeated so that the
-    subset and the tags-only images are drawn about equally often.
-
-    A few true masks among many pseudo masks would otherwise weigh in
-    proportion to their count (30 of 295 on MSRC-17's 10 %), while they
-    are the only evidence for what the tags cannot give (which pixels are
-    ``face`` and which ``body``).  Equal shares of labelled and unlabelled
-    samples is the semi-supervised segmentation literature's usual a-priori
-    choice (e.g. CCT's equal batches), one rule for every dataset.
-    """
-    subset = [info for info in data_list if info.get('pixel_labelled')]
-    rest = len(data_list) - len(subset)
-    if not subset or not rest:
-        return data_list
-    copies = max(1, round(rest / len(subset)))
-    return data_list + [dict(info) for info in subset
-                        for _ in range(copies - 1)]
-
-
 def remap_mask(mask: np.ndarray, reduce_zero_label: bool = False,
                label_map: Optional[Dict[int, int]] = None) -> np.ndarray:
     """``uint8`` mask in dataset class indices, as MMSeg's
