@@ -1,0 +1,49 @@
+"""Benchmark (issue 22): what the work dir's new checks cost before the
+stages run, on a pipeline config's training data: the data check (class
+counts, typos, EXIF orientations) and one dataset manifest (tags and image
+stats, the fingerprint of what a dataset holds).  Median of 5 runs each.
+
+    python benchmarks/work_dir_bookkeeping.py configs/ae_psl_mbv2_msrc17.py
+"""
+import argparse
+import statistics
+import tempfile
+import time
+
+from mmengine.config import Config
+
+import mmwsss  # noqa: F401
+from mmwsss.stages.data_checks import check_pipeline_data
+from mmwsss.stages.dataset_record import dataset_manifest
+from mmwsss.stages.pipeline import _Run
+
+
+def median_seconds(action, repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    args = parser.parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg.work_dir = tempfile.mkdtemp()
+    run = _Run(cfg, 'none', None, False)
+    key, stage_cfg = run.training_config()
+    dataset = stage_cfg[key].dataset
+    check = median_seconds(lambda: check_pipeline_data(
+        stage_cfg, key, **run.dataset_check))
+    manifest = median_seconds(lambda: dataset_manifest(dict(dataset)))
+    images = len(dataset_manifest(dict(dataset))['images'])
+    print(f'{args.config}: {images} training images; data check '
+          f'{check:.2f} s, one dataset manifest {manifest:.2f} s '
+          f'(medians of 5)')
+
+
+if __name__ == '__main__':
+    main()
