@@ -14,7 +14,7 @@ from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 
 from mmwsss.datasets.dataset_check import (MIN_TRAIN_IMAGES,
-                                           check_dataset_configs, tags_only)
+                                           check_training_data, tags_only)
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import check_decoded_size
 
@@ -48,11 +48,11 @@ def check_pipeline_data(cfg: Config, key: str,
     report; returns it as a dict (for ``dataset_check.json``).  Raises
     ``ValueError`` with every problem when the data cannot train."""
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    train_cfg = dict(cfg[key].dataset)
-    report = check_dataset_configs(train_cfg, _held_back(cfg),
-                                   min_images=min_images,
-                                   allow_rare=allow_rare)
-    train = DATASETS.build(tags_only(train_cfg))
+    train = DATASETS.build(tags_only(dict(cfg[key].dataset)))
+    held = _held_back(cfg)
+    report = check_training_data(
+        train, DATASETS.build(tags_only(held)) if held else None,
+        min_images=min_images, allow_rare=allow_rare)
     sideways = orientation_problems(train)
     if sideways:
         raise ValueError(f'{len(sideways)} training photos decode at '
