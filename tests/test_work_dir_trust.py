@@ -107,6 +107,23 @@ def test_an_unchanged_dataset_is_skipped(saliency_run, capsys):
     assert [c['train'] for c in check['classes']] == [6, 6]
 
 
+def test_a_copied_dataset_with_new_file_times_is_skipped(saliency_run):
+    """Contents, not times: a copy of the same data (every file touched)
+    keeps the stage; the file hashes are read again once, then cached."""
+    from mmwsss.stages import run_stages
+    cfg, data = saliency_run
+    marker = osp.join(cfg.work_dir, 'saliency', 'stage_done.json')
+    stamp = os.stat(marker).st_mtime_ns
+    for photo in (data / 'images').iterdir():
+        os.utime(photo, ns=(1, photo.stat().st_mtime_ns + 10**9))
+    run_stages(cfg)
+    assert os.stat(marker).st_mtime_ns == stamp
+    hashes = json.load(open(osp.join(cfg.work_dir, '.datasets',
+                                     'file_hashes.json')))
+    assert len(hashes) == 12
+    assert all(entry[1] > 10**9 for entry in hashes.values())
+
+
 def test_rare_classes_stop_the_run_before_any_stage(init_scope, tmp_path):
     from mmwsss.stages import run_stages
     data = _tagged_folder(tmp_path / 'DATA', count=7)  # box: 3 images

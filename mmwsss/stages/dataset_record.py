@@ -6,9 +6,14 @@ data (root, split file, labels file) but not what the files hold: a changed
 tag or a replaced photo would leave every finished stage "complete,
 skipped" and the final model silently trained on the old data.  A dataset
 *manifest* lists every image of a stage's dataset with its image-level
-labels and its file's size and modification time (a stat, not a read, so a
-10k-image dataset costs a directory walk) plus the class names; its hash is
-part of the fingerprint.
+labels and its file's size and content hash, plus the class names; its
+hash is part of the fingerprint.  Contents, not modification times: a
+dataset copied to another disk (or CI's fresh checkout of it) keeps its
+stages, while an edited photo does not.  Reading every file on every run
+would cost a 10k-image dataset seconds, so, like git's index, the work dir
+keeps each file's hash beside its size and modification time
+(``.datasets/file_hashes.json``) and a file is read again only when those
+changed.
 
 Manifests are stored content-addressed in ``WORK_DIR/.datasets/<hash>.json``
 so that when the hash changes, the old manifest is still there to say *what*
@@ -28,6 +33,7 @@ from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write
 
 MANIFEST_DIR = '.datasets'
+FILE_HASHES = 'file_hashes.json'
 #: dataset arguments that say how samples are served, not which they are;
 #: pseudo masks are a stage input, fingerprinted through their producer
 _SERVING_KEYS = ('pipeline', 'pseudo_seg_map_path', 'serialize_data',
@@ -56,18 +62,53 @@ def _relative(path: str, root: str) -> str:
         root + os.sep) else path
 
 
-def _stat(path: str) -> List[Optional[int]]:
-    if not osp.isfile(path):
-        return [None, None]
-    stat = os.stat(path)
-    return [stat.st_size, stat.st_mtime_ns]
+class FileHashes:
+    """Content hashes of files, re-read only when a file's size or
+    modification time differs from when it was last hashed."""
+
+    def __init__(self, path: Optional[str] = None) -> None:
+        self.path = path
+        self._known: Dict[str, list] = {}
+        self._changed = False
+        if path and osp.isfile(path):
+            try:
+                with open(path) as handle:
+                    self._known = json.load(handle)
+            except (OSError, ValueError):  # a lost cache costs one re-read
+                self._known = {}
+
+    def stamp(self, path: str) -> list:
+        """``[bytes, sha1]`` of a file, ``[None, None]`` when missing."""
+        if not osp.isfile(path):
+            return [None, None]
+        path = osp.abspath(path)
+        stat = os.stat(path)
+        known = self._known.get(path)
+        if known and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return [stat.st_size, known[2]]
+        digest = hashlib.sha1()
+        with open(path, 'rb') as handle:
+            for block in iter(lambda: handle.read(1 << 20), b''):
+                digest.update(block)
+        self._known[path] = [stat.st_size, stat.st_mtime_ns,
+                             digest.hexdigest()]
+        self._changed = True
+        return [stat.st_size, digest.hexdigest()]
+
+    def save(self) -> None:
+        if self.path and self._changed:
+            with atomic_write(self.path, 'w') as handle:
+                json.dump(self._known, handle)
+            self._changed = False
 
 
-def dataset_manifest(dataset_cfg: dict, default_scope: str = 'mmseg') -> dict:
-    """``{'classes': [...], 'images': {path: [labels, bytes, mtime_ns]}}``
-    of a dataset config (image paths relative to its ``data_root``); an
-    image of the pixel-labelled subset also has its true mask's bytes and
-    time."""
+def dataset_manifest(dataset_cfg: dict, default_scope: str = 'mmseg',
+                     hashes: Optional[FileHashes] = None) -> dict:
+    """``{'classes': [...], 'images': {path: [labels, bytes, sha1]}}`` of
+    a dataset config (image paths relative to its ``data_root``); an image
+    of the pixel-labelled subset also has its true mask's bytes and
+    hash."""
+    hashes = hashes or FileHashes()
     init_default_scope(default_scope)
     cfg = {k: v for k, v in dataset_cfg.items() if k not in _SERVING_KEYS}
     dataset = DATASETS.build(dict(cfg, pipeline=[], serialize_data=False,
@@ -76,9 +117,9 @@ def dataset_manifest(dataset_cfg: dict, default_scope: str = 'mmseg') -> dict:
     images = {}
     for info in _infos(dataset):
         entry = [[int(label) for label in info.get('img_labels', [])]]
-        entry += _stat(info['img_path'])
+        entry += hashes.stamp(info['img_path'])
         if info.get('pixel_labelled'):  # its true mask trains it
-            entry += _stat(info['true_seg_map_path'])
+            entry += hashes.stamp(info['true_seg_map_path'])
         images[_relative(info['img_path'], root)] = entry
     return dict(classes=list(dataset.metainfo.get('classes', [])),
                 images=images)
@@ -118,6 +159,11 @@ def describe_changes(old: Optional[dict], new: dict) -> str:
     then only that the data changed can be said)."""
     if old is None:
         return 'the dataset changed (its earlier listing is not kept)'
+    if any(isinstance(entry[2], int) for entry in old['images'].values()
+           if len(entry) > 2):
+        return ('the stage was recorded by an older mmwsss, which kept '
+                'file times instead of contents, so whether its data '
+                'changed cannot be told')
     parts = []
     if old['classes'] != new['classes']:
         parts.append(f'classes {old["classes"]} -> {new["classes"]}')
@@ -145,11 +191,15 @@ class DatasetRecords:
         self.work_dir = work_dir
         self._hashes: Dict[str, str] = {}
         self.manifests: Dict[str, dict] = {}
+        self.file_hashes = FileHashes(
+            osp.join(work_dir, MANIFEST_DIR, FILE_HASHES))
 
     def fingerprint(self, dataset_cfg: dict, default_scope: str) -> str:
         key = manifest_key(dataset_cfg)
         if key not in self._hashes:
-            manifest = dataset_manifest(dataset_cfg, default_scope)
+            manifest = dataset_manifest(dataset_cfg, default_scope,
+                                        self.file_hashes)
+            self.file_hashes.save()
             digest = store_manifest(self.work_dir, manifest)
             self._hashes[key], self.manifests[digest] = digest, manifest
         return self._hashes[key]
