@@ -4,7 +4,9 @@ import json
 import os
 import os.path as osp
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from mmwsss.datasets import (MIN_TRAIN_IMAGES, check_dataset_configs,
                              check_training_data, classes_from_labels_file,
@@ -250,9 +252,25 @@ def test_classes_never_alone_are_reported(init_scope, tmp_path):
     train, held = split_datasets(tmp_path)
     report = check_training_data(train, held)
     assert report.never_alone == [dict(cls='face', always_with=['body'],
-                                       images=8)]
-    assert any("tagged 'face' is also tagged 'body'" in w
+                                       images=8, decided_by_masks=False)]
+    assert any("tagged 'face' is also tagged 'body'" in w and 'may swap'
+               in w for w in report.warnings)
+    # one pixel mask showing both: its masks decide, the others train the
+    # face and body pixels on the pair
+    Image.new('RGB', (8, 6)).save(tmp_path / 'images' / 'img_001.jpg')
+    mask = np.zeros((6, 8), np.uint8)
+    mask[:2], mask[2:] = 1, 2
+    os.makedirs(tmp_path / 'masks')
+    Image.fromarray(mask).save(tmp_path / 'masks' / 'img_001.png')
+    write(str(tmp_path / 'masks' / 'classes.txt'), 'background\nface\nbody\n')
+    train, held = split_datasets(tmp_path)
+    report = check_training_data(train, held)
+    assert report.never_alone[0]['decided_by_masks']
+    assert any("pixel-labelled images' masks decide" in w
                for w in report.warnings)
+    assert [i.get('candidate_sets') for i in (
+        train.get_data_info(n) for n in range(3))] == \
+        [[[1, 2]], None, [[1, 2]]]
 
 
 def test_check_dataset_configs_reads_tags_only(init_scope, tmp_path):

@@ -405,3 +405,11 @@ def test_msrc17_ten_percent_list(init_scope, msrc17_root, tmp_path):
     info = labelled[0]
     assert set(np.unique(read_true_mask(info))) - {0, 255} == \
         set(info['img_labels'])
+    # face (5) is never tagged without body (15), and one listed mask
+    # shows both: the tags-only face images train those pixels on the set
+    assert dataset.inseparable_groups == [[5, 15]]
+    marked = [i for i in (dataset.get_data_info(n) for n in range(295))
+              if i.get('candidate_sets')]
+    assert len(marked) == 28
+    assert all(i['candidate_sets'] == [[5, 15]] and not i['pixel_labelled']
+               for i in marked)

@@ -24,7 +24,7 @@ What is an error and what a warning:
 """
 import copy
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import image_stem
@@ -147,7 +147,7 @@ def check_training_data(train_dataset: ImageLabelSegDataset,
     (report.warnings if allow_rare else report.errors).extend(rare)
     report.warnings += [_typo_warning(t) for t in report.typos]
     _note_untagged(report, train)
-    _note_never_alone(report, classes, train)
+    _note_never_alone(report, classes, train, _decided_by_masks(train_dataset))
     if report.errors:
         raise ValueError(_error_message(report))
     return report
@@ -316,19 +316,32 @@ def _note_untagged(report: DatasetReport,
             ': check their tags were not forgotten')
 
 
+def _decided_by_masks(dataset) -> Set[int]:
+    """Classes whose split from their companions a pixel-labelled subset
+    decides (:func:`~mmwsss.utils.labels.inseparable_class_groups`)."""
+    return {c for part in _parts(dataset)
+            for group in part.inseparable_groups for c in group}
+
+
 def _note_never_alone(report: DatasetReport, classes: Sequence[str],
-                      train: List[Tuple[str, List[int]]]) -> None:
+                      train: List[Tuple[str, List[int]]],
+                      decided: Set[int]) -> None:
     for label, companions, count in classes_never_alone(
             labels for _, labels in train):
         others = [classes[c] for c in companions]
-        report.never_alone.append(
-            dict(cls=classes[label], always_with=others, images=count))
+        by_masks = label in decided
+        report.never_alone.append(dict(cls=classes[label],
+                                       always_with=others, images=count,
+                                       decided_by_masks=by_masks))
+        fix = ('the pixel-labelled images\' masks decide between them (the '
+               'other images train those pixels on the set of classes)'
+               if by_masks else 'so the masks may swap them (add images '
+               'where they appear apart, or pixel masks of a few)')
         report.warnings.append(
             f'every one of the {count} training images tagged '
             f'{classes[label]!r} is also tagged '
             f'{", ".join(map(repr, others))}: tags alone cannot tell their '
-            'pixels apart, so the masks may swap them (add images where '
-            'they appear apart)')
+            f'pixels apart; {fix}')
 
 
 def _error_message(report: DatasetReport) -> str:

@@ -33,6 +33,7 @@ from mmseg.datasets import BaseSegDataset
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write, image_stem, read_mask
+from mmwsss.utils.labels import image_candidate_sets, inseparable_class_groups
 from .pixel_labels import (CLASSES_FILE, check_true_mask, mask_files,
                            parse_pixel_labels, read_mask_classes)
 
@@ -119,6 +120,13 @@ class ImageLabelSegDataset(BaseSegDataset):
             subset as often as the other images
             (:class:`~.samplers.PixelBalancedSampler`, chosen by
             :func:`mmwsss.apis.prepare_config`).
+        candidate_sets: with a pixel-labelled subset, give each tags-only
+            image the groups of classes its tags cannot split but the
+            subset's masks can (``candidate_sets`` in its info,
+            :func:`mmwsss.utils.labels.inseparable_class_groups`): the
+            heads train those pixels on the set, so only true masks decide
+            between its classes (MSRC-17's face and body).  No effect
+            without a subset, or on a mask-free (classification) pipeline.
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -129,6 +137,7 @@ class ImageLabelSegDataset(BaseSegDataset):
                  soft_map_path: Optional[str] = None,
                  proposal_path: Optional[str] = None,
                  pixel_labels: Optional[dict] = None,
+                 candidate_sets: bool = True,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
         self.pseudo_seg_map_path = pseudo_seg_map_path
@@ -137,6 +146,8 @@ class ImageLabelSegDataset(BaseSegDataset):
         self.proposal_path = proposal_path
         self.pixel_labels = parse_pixel_labels(pixel_labels,
                                                type(self).__name__)
+        self.candidate_sets = candidate_sets
+        self.inseparable_groups: List[List[int]] = []
         super().__init__(**kwargs)
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -162,6 +173,7 @@ class ImageLabelSegDataset(BaseSegDataset):
             info['img_labels'] = self._checked_labels(info, img_labels)
             info['num_classes'] = self.num_classes
         self._mark_pixel_labelled(data_list)
+        self._mark_candidate_sets(data_list)
         # (key, folder, suffix, what, whether the subset's true mask
         # replaces it); only the classifier's proposals serve every image
         routes = (('seg_map_path', self.pseudo_seg_map_path,
@@ -261,6 +273,20 @@ class ImageLabelSegDataset(BaseSegDataset):
             if true is not None:
                 info.update(true)
                 check_true_mask(info, self.metainfo['classes'])
+
+    def _mark_candidate_sets(self, data_list: List[dict]) -> None:
+        """Give tags-only images the class sets only true masks split."""
+        if not self.candidate_sets:
+            return
+        self.inseparable_groups = inseparable_class_groups(
+            (info['img_labels'] for info in data_list),
+            (info['img_labels'] for info in data_list
+             if info['pixel_labelled']))
+        for info in data_list:
+            sets = [] if info["pixel_labelled"] else image_candidate_sets(
+                info['img_labels'], self.inseparable_groups)
+            if sets:
+                info['candidate_sets'] = sets
 
     def _pixel_label_masks(self, data_list: List[dict]) -> Dict[str, dict]:
         """``{stem: dict(true_seg_map_path, true_label_map)}`` of the

@@ -62,3 +62,48 @@ def classes_never_alone(image_labels: Iterable[Sequence[int]]
                                if label in together else set(present))
     return [(label, sorted(together[label] - {label}), images[label])
             for label in sorted(images) if together[label] - {label}]
+
+
+def inseparable_class_groups(image_labels: Iterable[Sequence[int]],
+                             evidence_labels: Iterable[Sequence[int]]
+                             ) -> List[List[int]]:
+    """Groups of classes that the tags cannot split but true masks can.
+
+    A class ``c`` that never appears without ``d``
+    (:func:`classes_never_alone`) shares all its tag evidence with ``d``,
+    so a mask made from tags divides the pixels of ``c`` and ``d`` by
+    chance.  Where some image with a true mask (``evidence_labels``, the
+    labels of a pixel-labelled subset) shows ``c``, its mask does say
+    which pixels are which: ``c`` and ``d`` then form a group, and
+    training should let the true masks alone decide between the group's
+    classes (:func:`mmwsss.models.losses.candidate_set_loss`).  Pairs are
+    merged transitively.
+
+    Returns:
+        Sorted groups (each sorted, two classes or more).
+    """
+    shown = {int(c) for labels in evidence_labels for c in labels}
+    parent: Dict[int, int] = {}
+
+    def root(c: int) -> int:
+        while parent.setdefault(c, c) != c:
+            c = parent[c]
+        return c
+
+    for label, companions, _ in classes_never_alone(image_labels):
+        if label in shown:
+            for other in companions:
+                parent[root(label)] = root(other)
+    groups: Dict[int, List[int]] = {}
+    for c in parent:
+        groups.setdefault(root(c), []).append(c)
+    return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+
+
+def image_candidate_sets(labels: Sequence[int],
+                         groups: Sequence[Sequence[int]]) -> List[List[int]]:
+    """The parts of ``groups`` an image tagged ``labels`` shows (two
+    classes or more each): the class sets its tag-made mask cannot split."""
+    present = {int(c) for c in labels}
+    sets = [sorted(present & {int(c) for c in g}) for g in groups]
+    return [s for s in sets if len(s) > 1]

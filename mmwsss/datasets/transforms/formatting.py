@@ -9,7 +9,7 @@ from mmwsss.registry import TRANSFORMS
 DEFAULT_META_KEYS = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
                      'pad_shape', 'scale_factor', 'flip', 'flip_direction',
                      'reduce_zero_label', 'img_labels', 'sample_idx',
-                     'pixel_labelled')
+                     'pixel_labelled', 'candidate_sets')
 
 
 @TRANSFORMS.register_module()

@@ -24,6 +24,8 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from mmseg.utils import ConfigType, SampleList
 
+from mmwsss.models.losses.candidate_set_loss import (candidate_set_loss,
+                                                     split_candidate_sets)
 from mmwsss.registry import MODELS
 from mmwsss.utils.io import IGNORE_INDEX
 from mmwsss.utils.labels import labels_to_multi_hot, sample_labels
@@ -183,8 +185,7 @@ class PSLHead(WrappedDecodeHead):
         seg_logits = self.forward(inputs)
         cls_logits = self.forward_cls(inputs)
         labels = sample_labels(batch_data_samples)
-        losses = dict(self.seg_head.loss_by_feat(seg_logits,
-                                                 batch_data_samples))
+        losses = self._mask_losses(seg_logits, batch_data_samples)
         target = labels_to_multi_hot(labels, self.num_classes,
                                      cls_logits.device)
         losses[self.loss_cls.loss_name] = self.loss_cls(cls_logits, target)
@@ -197,6 +198,23 @@ class PSLHead(WrappedDecodeHead):
                 if name.startswith('loss'):
                     key = 'loss_online' + name[len('loss'):]
                     losses[key] = value * self.online_loss_weight
+        return losses
+
+    def _mask_losses(self, seg_logits: torch.Tensor,
+                     samples: SampleList) -> Dict[str, torch.Tensor]:
+        """The wrapped head's loss on the masks, with the pixels of a
+        tags-only image's candidate sets trained on their set instead
+        (``loss_set``, :mod:`mmwsss.models.losses.candidate_set_loss`)."""
+        size = samples[0].gt_sem_seg.data.shape[-2:]
+        plain, members = split_candidate_sets(samples, self.num_classes,
+                                              size)
+        losses = dict(self.seg_head.loss_by_feat(seg_logits, plain))
+        if members is not None:
+            labelled = sum(int((s.gt_sem_seg.data != IGNORE_INDEX).sum())
+                           for s in plain)
+            losses['loss_set'] = candidate_set_loss(
+                seg_logits, members.to(seg_logits.device), labelled,
+                self.align_corners)
         return losses
 
     def _online_started(self) -> bool:

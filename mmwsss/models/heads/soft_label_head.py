@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from mmseg.utils import ConfigType, SampleList
 
+from mmwsss.models.losses.candidate_set_loss import (candidate_set_loss,
+                                                     split_candidate_sets)
 from mmwsss.models.losses.soft_label_loss import check_soft_targets
 from mmwsss.registry import MODELS
 from mmwsss.utils.io import IGNORE_INDEX
@@ -69,7 +71,10 @@ class SoftLabelHead(WrappedDecodeHead):
         sizes = [s.gt_soft_seg.data.shape[-2:] if 'gt_soft_seg' in s else
                  s.gt_sem_seg.data.shape[-2:] for s in batch_data_samples]
         size = (max(h for h, _ in sizes), max(w for _, w in sizes))
-        target = self.targets(batch_data_samples, size).to(logits.device)
+        samples, members = split_candidate_sets(batch_data_samples,
+                                                self.num_classes, size)
+        target = self.targets(samples, size).to(logits.device)
+        raw_logits = logits
         logits = F.interpolate(logits, size=size, mode='bilinear',
                                align_corners=self.align_corners)
         losses = {}
@@ -79,6 +84,10 @@ class SoftLabelHead(WrappedDecodeHead):
         for loss_decode in losses_decode:
             losses[loss_decode.loss_name] = loss_decode(logits, target)
         labelled = target.sum(dim=1) > 0
+        if members is not None:  # candidate_set_loss's module says why
+            losses['loss_set'] = candidate_set_loss(
+                raw_logits, members.to(logits.device), int(labelled.sum()),
+                self.align_corners)
         hits = logits.argmax(dim=1) == target.argmax(dim=1)
         losses['acc_seg'] = 100 * hits[labelled].float().mean() \
             if labelled.any() else logits.new_zeros(())
