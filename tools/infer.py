@@ -14,7 +14,9 @@ own-data pipeline).  IMAGES are image files or folders of them.  Writes
 * ``OUT/classes.txt``: one class name per line, in index order;
 * ``OUT/model.json``: the model that wrote OUT (checkpoint path, size,
   mtime and sha256, class names, the test-time settings that change
-  masks).
+  masks);
+* ``OUT/index.html``: every overlay of OUT on one page, with the classes
+  found in its mask and a link to it (opens from disk).
 
 Runs MMSeg's ``MMSegInferencer`` (its loading, test pipeline and batching)
 on the model; images are processed in batches with a progress bar, every
@@ -49,6 +51,7 @@ from mmwsss.datasets.custom import IMAGE_SUFFIXES
 from mmwsss.utils.io import (atomic_write, image_stem, read_image,
                              write_label_png)
 from mmwsss.visualization import colourise_mask
+from mmwsss.visualization.overlay_index import write_overlay_index
 from tool_setup import load_model_config, run_main
 
 MODEL_FILE = 'model.json'
@@ -326,6 +329,7 @@ def main():
     print(f'\n{written} masks written, {len(images) - len(todo)} already '
           f'there, in {args.out} (classes: '
           f'{osp.join(args.out, CLASSES_FILE)})')
+    print(f'overlays on one page: {write_overlay_index(args.out, skipped)}')
     if skipped:
         report_skipped(skipped)
 

@@ -8,6 +8,12 @@ percent of all errors), test metrics, and what each mask stage wrote
 without any object).
 
     python tools/stage_report.py work_dirs/ae_psl_mbv2_msrc17 [--json OUT]
+
+``--html`` also writes a page to look at, ``W/report.html`` (or the path
+given) with its thumbnails beside it in ``report_files/``: the same table
+with bars, the ladder of pseudo masks with per-class IoU and the split of
+their errors, and a few training images beside each step's output
+(:mod:`mmwsss.visualization.html_report`; it opens from disk, no server).
 """
 import argparse
 import json
@@ -86,7 +92,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('work_dir')
     parser.add_argument('--json', help='also write the rows to this file')
+    parser.add_argument('--html', nargs='?', const='', metavar='PATH',
+                        help='also write an HTML page (default '
+                        'WORK_DIR/report.html)')
+    parser.add_argument('--samples', type=int, default=6,
+                        help='training images shown in the HTML page')
+    parser.add_argument('--data-root', help='the HTML page\'s training '
+                        'images are here (when moved since the run)')
     args = parser.parse_args()
+    if not osp.isdir(args.work_dir):
+        raise SystemExit(f'{args.work_dir}: no such work dir')
     rows = stage_rows(args.work_dir)
     summary = data_summary(args.work_dir)
     if summary:
@@ -95,6 +110,17 @@ def main():
     if args.json:
         with open(args.json, 'w') as handle:
             json.dump(rows, handle, indent=2)
+    if args.html is not None:
+        write_html(args, rows)
+
+
+def write_html(args, rows) -> None:
+    """The page; imported here, as it needs mmwsss (torch) and the plain
+    report does not."""
+    from mmwsss.visualization.html_report import write_html_report
+    path = write_html_report(args.work_dir, rows, args.html or None,
+                             samples=args.samples, data_root=args.data_root)
+    print(f'\nHTML report: {path}')
 
 
 if __name__ == '__main__':
