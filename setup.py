@@ -1,5 +1,29 @@
-"""mmwsss: weakly supervised semantic segmentation plugin for MMSeg 1.x."""
+"""mmwsss: weakly supervised semantic segmentation plugin for MMSeg 1.x.
+
+Besides the ``mmwsss`` package, an install writes ``mmwsss-startup.pth``
+into site-packages: it imports :mod:`_mmwsss_startup` at interpreter start,
+so MMSeg's own entry points (``mmseg.apis``, MMSeg's tools) import with
+mmcv-lite before anything imports mmwsss (see that module).
+"""
+import os
+
 from setuptools import find_packages, setup
+from setuptools.dist import Distribution
+
+# imported after setuptools, which makes it setuptools' copy of distutils
+from distutils.command.install_data import install_data  # isort:skip
+
+#: the start-up hook: its name sorts after ``__editable__.*.pth``, whose
+#: finder must be in place before an editable install can import the module
+STARTUP_PTH = 'mmwsss-startup.pth'
+STARTUP_MODULE = '_mmwsss_startup'
+
+#: optional parts and what they need (README, "Installation"); a module
+#: that needs a missing one stops with a message naming its extra
+EXTRAS = {
+    'saliency': ['onnxruntime'],  # U^2-Net-p (mmwsss/saliency/u2net.py)
+    'hcp': ['scikit-image'],  # selective search (mmwsss/proposals)
+}
 
 
 def read_requirements(path):
@@ -10,6 +34,52 @@ def read_requirements(path):
         ]
 
 
+def extras_require():
+    """Every extra, ``all`` of them, and ``tests``: the test tools plus
+    every extra (the suite covers the saliency model and HCP)."""
+    extras = dict(EXTRAS)
+    extras['all'] = sorted({req for reqs in EXTRAS.values() for req in reqs})
+    extras['tests'] = read_requirements('requirements-tests.txt') + \
+        extras['all']
+    return extras
+
+
+class InstallDataWithStartupHook(install_data):
+    """``install_data`` that also writes the start-up ``.pth`` file where
+    the packages go (``install_lib``: site-packages once installed).
+
+    It is the one install step that both a wheel build (``pip install .``)
+    and a PEP 660 editable build (``pip install -e .``, which installs data
+    files non-editably and runs no ``install_lib``) run.
+    """
+
+    def run(self):
+        super().run()
+        lib = self.get_finalized_command('install').install_lib
+        self.mkpath(lib)
+        target = os.path.join(lib, STARTUP_PTH)
+        self.execute(self._write_pth, (target, ), f'writing {target}')
+        self.outfiles.append(target)
+
+    @staticmethod
+    def _write_pth(target):
+        with open(target, 'w') as handle:
+            handle.write(f'import {STARTUP_MODULE}\n')
+
+
+class DistributionWithStartupHook(Distribution):
+    """Always has "data files", so that :class:`InstallDataWithStartupHook`
+    runs: a wheel build asks ``has_data_files``, setuptools' editable build
+    (64 to at least 84) asks ``has_data``, which ``Distribution`` lacks, so
+    without it an editable install never runs ``install_data``."""
+
+    def has_data_files(self):
+        return True
+
+    def has_data(self):
+        return True
+
+
 setup(
     name='mmwsss',
     version='0.1.0',
@@ -18,8 +88,14 @@ setup(
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['mmwsss', 'mmwsss.*']),
-    python_requires='>=3.8',
+    py_modules=[STARTUP_MODULE],
+    data_files=[],
+    # the stack measured in README ("Installation") runs on Python 3.11:
+    # torch 2.14 needs >=3.10, its numpy 2.4 and matplotlib 3.11 need 3.11
+    python_requires='>=3.11',
     install_requires=read_requirements('requirements.txt'),
-    extras_require={'tests': read_requirements('requirements-tests.txt')},
+    extras_require=extras_require(),
+    cmdclass={'install_data': InstallDataWithStartupHook},
+    distclass=DistributionWithStartupHook,
     license='Apache-2.0',
 )

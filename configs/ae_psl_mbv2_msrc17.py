@@ -1,7 +1,7 @@
 # AE-PSL on MSRC-17 (real photos; CPU-sized):
 #   python tools/train.py configs/ae_psl_mbv2_msrc17.py
-# Reads ../shared/data/msrc17 and, in ../shared/weights,
-# mobilenetv2_imagenet_tonylins.pt and u2netp.onnx.  The stages:
+# Reads ../shared/data/msrc17 and the weights mobilenetv2_imagenet and
+# u2netp (README "Weights"; here from ../shared/weights).  The stages:
 # configs/_base_/pipelines/ae_psl.py; `python tools/stage_report.py
 # work_dirs/ae_psl_mbv2_msrc17` prints every rung.
 _base_ = ['_base_/pipelines/ae_psl.py']

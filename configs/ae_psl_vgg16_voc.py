@@ -3,8 +3,8 @@
 # PSL on DeepLab-LargeFOV, PSL++ (CRF-refined masks, retrained).
 #   python tools/train.py configs/ae_psl_vgg16_voc.py
 #   bash tools/dist_train.sh configs/ae_psl_vgg16_voc.py 8
-# Data under data/VOCdevkit/VOC2012 (README), U^2-Net-p at
-# data/weights/u2netp.onnx.  Paper, VOC val mIoU: 50.9 without PSL, 54.1
+# Data under data/VOCdevkit/VOC2012 (README), weights vgg16_imagenet and
+# u2netp (README "Weights").  Paper, VOC val mIoU: 50.9 without PSL, 54.1
 # PSL, 55.0 PSL++ (test 55.7).  The stages: configs/_base_/pipelines/ae_psl.py.
 _base_ = ['_base_/pipelines/ae_psl.py']
 classifier = 'ae/ae_vgg16_voc.py'

@@ -4,10 +4,13 @@ Three problems of the stack described in README.md ("Installation") are
 fixed here, once, before any MMSegmentation module is imported:
 
 1. ``mmcv-lite`` ships no compiled ops (``mmcv._ext``), yet several
-   MMSegmentation modules import ``mmcv.ops`` unconditionally.  We register a
-   placeholder ``mmcv._ext`` module so those imports succeed; calling any
-   compiled op through it raises :class:`MissingCompiledOpError`, which says
-   to install full mmcv.  When full mmcv is installed nothing is patched.
+   MMSegmentation modules import ``mmcv.ops`` unconditionally.  A finder
+   appended to ``sys.meta_path`` (:mod:`_mmwsss_startup`, which the
+   installed ``mmwsss-startup.pth`` already runs at interpreter start, so
+   MMSeg's entry points work before anything imports mmwsss) gives that
+   import a placeholder module; calling any compiled op through it raises
+   :class:`MissingCompiledOpError`, which says to install full mmcv.  When
+   full mmcv is installed its real extension is found first.
 2. torch >= 2.6 loads checkpoints with ``weights_only=True`` by default, which
    rejects MMEngine's own checkpoints (they pickle ``HistoryBuffer`` and
    numpy values), while ``weights_only=False`` runs any code a tampered
@@ -28,63 +31,107 @@ fixed here, once, before any MMSegmentation module is imported:
    ``last_checkpoint`` go through :func:`mmwsss.utils.io.atomic_write`
    instead: a temporary file renamed into place, with the user's umask,
    and a full disk is an error naming the file.
+
+The extras of setup.py (``saliency``: onnxruntime, ``hcp``: scikit-image)
+are optional: a module that imports one falls back to
+:func:`missing_extra`, so mmwsss imports without it and the first use
+raises :class:`MissingExtraError` naming the extra to install.
 """
-import importlib.machinery
 import importlib.util
 import sys
-import types
 from pathlib import Path
 from typing import Union
 
 from mmengine.fileio import LocalBackend
 
 __all__ = [
-    'MissingCompiledOpError', 'AtomicLocalBackend', 'has_compiled_mmcv_ops',
-    'apply'
+    'MissingCompiledOpError', 'MissingExtraError', 'AtomicLocalBackend',
+    'has_compiled_mmcv_ops', 'missing_extra', 'missing_extra_error', 'apply'
 ]
 
 
-class MissingCompiledOpError(RuntimeError):
-    """A compiled mmcv op was called while only mmcv-lite is installed."""
+def _startup_module():
+    """:mod:`_mmwsss_startup`, installed beside the package; in a checkout
+    that was installed before the module existed (an editable install
+    whose finder does not know it yet) it is loaded from the checkout."""
+    try:
+        import _mmwsss_startup
+        return _mmwsss_startup
+    except ImportError:
+        pass
+    path = Path(__file__).resolve().parents[1] / '_mmwsss_startup.py'
+    spec = importlib.util.spec_from_file_location('_mmwsss_startup', path)
+    if spec is None or not path.is_file():
+        raise ImportError(
+            f'mmwsss is installed without its start-up module ({path} is '
+            'missing): reinstall it (pip install -e . in the checkout)')
+    module = importlib.util.module_from_spec(spec)
+    sys.modules['_mmwsss_startup'] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_mmwsss_startup = _startup_module()
+MissingCompiledOpError = _mmwsss_startup.MissingCompiledOpError
 
 
 def has_compiled_mmcv_ops() -> bool:
-    """Whether the real ``mmcv._ext`` extension is importable."""
-    existing = sys.modules.get('mmcv._ext')
+    """Whether the real ``mmcv._ext`` extension is importable (not the
+    placeholder of :mod:`_mmwsss_startup`)."""
+    existing = sys.modules.get(_mmwsss_startup.EXT_NAME)
     if existing is not None:
-        return not getattr(existing, '_mmwsss_placeholder', False)
+        return not _mmwsss_startup.is_placeholder(existing)
     try:
-        return importlib.util.find_spec('mmcv._ext') is not None
+        spec = importlib.util.find_spec(_mmwsss_startup.EXT_NAME)
     except (ImportError, ValueError):
         return False
+    return spec is not None and not _mmwsss_startup.is_placeholder(
+        spec.loader)
 
 
-class _CompiledOpsPlaceholder(types.ModuleType):
-    """Stands in for ``mmcv._ext``; every op raises when it is called."""
+def _install_mmcv_ext_placeholder() -> None:
+    """The start-up hook's finder, for a checkout run without installing
+    (no ``.pth`` file ran); a no-op when it is in place."""
+    _mmwsss_startup.install()
 
-    _mmwsss_placeholder = True
+
+class MissingExtraError(ImportError):
+    """An optional dependency (a ``pip install mmwsss[EXTRA]`` extra) is
+    needed by what was just used and is not installed."""
+
+
+def missing_extra_error(module: str, extra: str,
+                        user: str) -> MissingExtraError:
+    """The error saying that ``user`` (a class or feature) needs ``module``
+    of the ``extra`` extra, and how to install it."""
+    return MissingExtraError(
+        f'{user} needs {module}, which is not installed: install the '
+        f'"{extra}" extra (pip install -e ".[{extra}]" in the checkout, or '
+        f'pip install {module})')
+
+
+class _MissingModule:
+    """Stands in for a module of an extra that is not installed, so that
+    the modules using it still import (``import mmwsss`` must work without
+    the extras); any use of it raises :class:`MissingExtraError`."""
+
+    def __init__(self, module: str, extra: str, user: str) -> None:
+        self._args = (module, extra, user)
 
     def __getattr__(self, name: str):
         if name.startswith('__'):
             raise AttributeError(name)
 
-        def missing_op(*args, **kwargs):
-            raise MissingCompiledOpError(
-                f'mmcv compiled op "{name}" was called, but only mmcv-lite '
-                '(no compiled ops) is installed. Install full mmcv 2.1.0 '
-                '(see README, "GPU route") to use this module.')
+        def missing(*args, **kwargs):
+            raise missing_extra_error(*self._args)
 
-        missing_op.__name__ = name
-        return missing_op
+        return missing
 
 
-def _install_mmcv_ext_placeholder() -> None:
-    if has_compiled_mmcv_ops():
-        return
-    placeholder = _CompiledOpsPlaceholder('mmcv._ext')
-    # mmengine's revert_sync_batchnorm inspects module specs.
-    placeholder.__spec__ = importlib.machinery.ModuleSpec('mmcv._ext', None)
-    sys.modules['mmcv._ext'] = placeholder
+def missing_extra(module: str, extra: str, user: str) -> _MissingModule:
+    """A stand-in for ``module`` of the ``extra`` extra, which ``user`` (a
+    class or feature, named in the error) needs."""
+    return _MissingModule(module, extra, user)
 
 
 def _install_safe_checkpoint_loader() -> None:

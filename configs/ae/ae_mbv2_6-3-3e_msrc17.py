@@ -25,4 +25,4 @@ train_dataloader = dict(
 default_hooks = dict(logger=dict(interval=5))
 # saliency for the saliency-guided masks (tools/make_saliency.py)
 saliency = dict(type='U2NetpSaliency',
-                model_path='../shared/weights/u2netp.onnx')
+                model_path='mmwsss-weights://u2netp')

@@ -15,4 +15,4 @@ train_cfg = dict(epochs_per_step=[2, 2, 2, 2], mining_threshold=0.8,
                  val_interval=2)
 train_dataloader = dict(
     dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
-saliency = dict(type='U2NetpSaliency', model_path='data/weights/u2netp.onnx')
+saliency = dict(type='U2NetpSaliency', model_path='mmwsss-weights://u2netp')

@@ -16,4 +16,4 @@ train_cfg = dict(epochs_per_step=[5, 5, 5, 5], mining_threshold=0.8,
                  val_interval=5)
 train_dataloader = dict(
     dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
-saliency = dict(type='U2NetpSaliency', model_path='data/weights/u2netp.onnx')
+saliency = dict(type='U2NetpSaliency', model_path='mmwsss-weights://u2netp')

@@ -15,6 +15,12 @@ train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(
     dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
-default_hooks = dict(logger=dict(interval=5))
+default_hooks = dict(
+    logger=dict(interval=5), visualization=dict(type='WSSSVisualizationHook'))
 saliency = dict(type='U2NetpSaliency',
-                model_path='../shared/weights/u2netp.onnx')
+                model_path='mmwsss-weights://u2netp')
+# MMSeg's own tools/train.py builds this runner: it completes the config as
+# mmwsss's tools do (data_root=DIR reaches the datasets, num_classes comes
+# from labels.txt); the hook lets MMSeg's tools/test.py --show-dir draw
+# without building the training set (mmwsss/apis/mmseg_tools.py)
+runner_type = 'WSSSRunner'

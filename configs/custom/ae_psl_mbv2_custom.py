@@ -4,8 +4,8 @@
 #       --work-dir W --cfg-options data_root=DATA
 #   python tools/infer.py configs/custom/ae_psl_mbv2_custom.py W NEW_IMAGES \
 #       --out OUT --cfg-options data_root=DATA
-# MSRC-17's models and recipe (ImageNet MobileNetV2 from
-# ../shared/weights, U^2-Net-p saliency); classes from labels.txt.  Every
+# MSRC-17's models and recipe (ImageNet MobileNetV2, U^2-Net-p saliency:
+# README "Weights"); classes from labels.txt.  Every
 # 10th image is held back: the test stage reports the final model's image
 # mAP on them (there is no mask to score).
 _base_ = ['../_base_/pipelines/ae_psl.py']

@@ -30,4 +30,10 @@ val_dataloader = dict(num_workers=0, persistent_workers=False,
                       dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 cam_dataloader = dict(num_workers=0, dataset=dict(pipeline=test_pipeline))
-default_hooks = dict(logger=dict(interval=10))
+default_hooks = dict(
+    logger=dict(interval=10), visualization=dict(type='WSSSVisualizationHook'))
+# MMSeg's own tools/train.py builds this runner: it completes the config as
+# mmwsss's tools do (data_root=DIR reaches the datasets, num_classes comes
+# from labels.txt); the hook lets MMSeg's tools/test.py --show-dir draw
+# without building the training set (mmwsss/apis/mmseg_tools.py)
+runner_type = 'WSSSRunner'

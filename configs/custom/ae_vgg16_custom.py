@@ -24,4 +24,10 @@ train_dataloader = dict(dataset=dict(pipeline=[
     dict(type='PackWSSSInputs'),
 ]))
 saliency = dict(type='U2NetpSaliency',
-                model_path='../shared/weights/u2netp.onnx')
+                model_path='mmwsss-weights://u2netp')
+default_hooks = dict(visualization=dict(type='WSSSVisualizationHook'))
+# MMSeg's own tools/train.py builds this runner: it completes the config as
+# mmwsss's tools do (data_root=DIR reaches the datasets, num_classes comes
+# from labels.txt); the hook lets MMSeg's tools/test.py --show-dir draw
+# without building the training set (mmwsss/apis/mmseg_tools.py)
+runner_type = 'WSSSRunner'

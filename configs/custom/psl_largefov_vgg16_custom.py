@@ -34,3 +34,9 @@ cam_dataloader = dict(dataset=dict(pipeline=seg_test_pipeline))
 val_evaluator = dict(type='ImageLabelMetric')
 test_evaluator = val_evaluator
 log_processor = dict(by_epoch=False)
+default_hooks = dict(visualization=dict(type='WSSSVisualizationHook'))
+# MMSeg's own tools/train.py builds this runner: it completes the config as
+# mmwsss's tools do (data_root=DIR reaches the datasets, num_classes comes
+# from labels.txt); the hook lets MMSeg's tools/test.py --show-dir draw
+# without building the training set (mmwsss/apis/mmseg_tools.py)
+runner_type = 'WSSSRunner'

@@ -7,6 +7,12 @@ _base_ = [
 model = dict(
     data_preprocessor=dict(size=(224, 320)),
     decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt
-default_hooks = dict(logger=dict(interval=10))
+default_hooks = dict(
+    logger=dict(interval=10), visualization=dict(type='WSSSVisualizationHook'))
 val_evaluator = dict(type='ImageLabelMetric')
 test_evaluator = val_evaluator
+# MMSeg's own tools/train.py builds this runner: it completes the config as
+# mmwsss's tools do (data_root=DIR reaches the datasets, num_classes comes
+# from labels.txt); the hook lets MMSeg's tools/test.py --show-dir draw
+# without building the training set (mmwsss/apis/mmseg_tools.py)
+runner_type = 'WSSSRunner'

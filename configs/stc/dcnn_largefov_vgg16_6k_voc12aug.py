@@ -27,4 +27,4 @@ stc_train_pipeline = [
     dict(type='PackWSSSInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=stc_train_pipeline))
-saliency = dict(type='U2NetpSaliency', model_path='data/weights/u2netp.onnx')
+saliency = dict(type='U2NetpSaliency', model_path='mmwsss-weights://u2netp')

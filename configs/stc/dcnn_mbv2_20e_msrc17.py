@@ -22,4 +22,4 @@ train_dataloader = dict(dataset=dict(pipeline=[
     dict(type='PackWSSSInputs'),
 ]))
 saliency = dict(type='U2NetpSaliency',
-                model_path='../shared/weights/u2netp.onnx')
+                model_path='mmwsss-weights://u2netp')

@@ -7,7 +7,7 @@
 #   python tools/train.py configs/stc/stc_vgg16_voc.py \
 #       --cfg-options simple_root=data/my_simple_images
 # Paper, VOC val mIoU: I-DCNN 44.1, E-DCNN 46.8, P-DCNN 49.8 (test 51.2).
-# Saliency: U^2-Net-p at data/weights/u2netp.onnx.  The stages:
+# Saliency: U^2-Net-p (weight u2netp, README "Weights").  The stages:
 # configs/_base_/pipelines/stc.py; here saliency, split, I- and E-DCNN read
 # the folder, whose images also pass the simple-image rules (a web image
 # with a cluttered saliency map is left out), E-DCNN predicts both sets and

@@ -2,7 +2,9 @@
 mistakes surface as one clear message naming the config file.
 
 :func:`prepare_config` is what every entry point (``tools/*.py``, pipeline
-stages) runs on a loaded config: relative data and weight paths become
+stages, MMSeg's ``tools/train.py`` through ``runner_type='WSSSRunner'``)
+runs on a loaded config: an overridden ``data_root`` reaches the datasets
+(:mod:`mmwsss.apis.data_root`), relative data and weight paths become
 absolute (:mod:`mmwsss.utils.paths`), a model whose ``num_classes`` is
 ``None`` takes the number from its training dataset (a user's labels file
 decides how many classes there are), and :func:`check_config` verifies the
@@ -17,6 +19,8 @@ from mmwsss.datasets.custom import classes_from_labels_file
 from mmwsss.models.weight_init import split_scheme
 from mmwsss.registry import DATASETS
 from mmwsss.utils.paths import DATALOADERS, resolve_config_paths
+from mmwsss.utils.workers import resolve_loader_workers
+from .data_root import apply_data_root_override
 
 #: where ``num_classes=None`` is read from: the training images first
 _CLASS_COUNT_LOADERS = ('train_dataloader', 'cam_dataloader') + tuple(
@@ -98,6 +102,7 @@ def _local_checkpoints(node, path: str = 'model') -> Iterator[Tuple[str, str]]:
 def prepare_config(cfg: Config, config_path: Optional[str] = None) -> Config:
     """Resolve relative paths and fill ``num_classes=None`` from the
     training dataset (see the module docstring); returns ``cfg``."""
+    apply_data_root_override(cfg)  # data_root=DIR reaches the datasets
     resolve_config_paths(cfg, config_path)
     heads = [h for h in _class_heads(cfg.get('model') or {})
              if h['num_classes'] is None]
@@ -115,6 +120,7 @@ def prepare_config(cfg: Config, config_path: Optional[str] = None) -> Config:
                 'for the number of classes of the training dataset, but no '
                 'dataloader names a dataset that knows it')
     balance_pixel_labels(cfg)
+    resolve_loader_workers(cfg)  # num_workers='auto': the machine's cores
     return cfg
 
 

@@ -1,28 +1,35 @@
-"""Pretrained weights in another repository's layout, loaded directly.
+"""Checkpoint schemes of mmwsss: weights named by the weights table, and
+pretrained weights in another repository's layout, loaded directly.
 
-Nothing can be downloaded on the machines mmwsss targets, so ImageNet
-weights come as files in whatever layout their source used (the shared
-MobileNetV2 is tonylins' ``features.N`` layout).  Rather than asking every
-user to run a converter first, a checkpoint path can name its converter as
-a scheme, the way MMEngine's ``torchvision://`` names a source::
+``mmwsss-weights://NAME`` loads a weight of :data:`mmwsss.weights.WEIGHTS`
+(found in the weights folders or downloaded, checksum checked; see
+:mod:`mmwsss.weights`), so configs name a weight, not a machine's path.
+
+ImageNet weights may come in whatever layout their source used (the
+MobileNetV2 of the table is tonylins' ``features.N`` layout).  Rather than
+asking every user to run a converter first, a checkpoint can name its
+converter as a scheme, the way MMEngine's ``torchvision://`` names a
+source, in front of a weight name or a path::
 
     init_cfg=dict(
         type='Pretrained',
-        checkpoint='mobilenetv2_tonylins://../shared/weights/'
-        'mobilenetv2_imagenet_tonylins.pt')
+        checkpoint='mobilenetv2_tonylins://'
+        'mmwsss-weights://mobilenetv2_imagenet')
 
 The file is read and its keys converted in memory; MMEngine's usual
 ``Pretrained`` init then loads them (after every sub-module's own init, as
 for any checkpoint).  A file that is not in the converter's layout is an
 error naming the file.  Every converter of :data:`CONVERTERS` is a scheme.
 """
-import os
 import re
 from collections import OrderedDict
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional, Tuple
 
 import torch
-from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
+from mmengine.runner.checkpoint import (CheckpointLoader, _load_checkpoint,
+                                        load_from_local)
+
+from mmwsss.weights import URI_PREFIX, resolve_weight
 
 # blocks per MobileNetV2 stage (the n column of the paper's t, c, n, s table)
 _MBV2_BLOCKS_PER_LAYER = (1, 2, 3, 4, 3, 3, 1)
@@ -64,13 +71,17 @@ CONVERTERS: Dict[str, Callable[[dict], dict]] = dict(
 
 
 def load_converted(checkpoint: str, converter: str) -> OrderedDict:
-    """Read ``checkpoint`` and convert its keys with ``converter``."""
+    """Read ``checkpoint`` (a path or a weight name, see
+    :func:`mmwsss.weights.resolve_weight`) and convert its keys with
+    ``converter``."""
     if converter not in CONVERTERS:
         raise KeyError(f'unknown weight converter {converter!r}; known: '
                        f'{sorted(CONVERTERS)}')
-    if not os.path.isfile(checkpoint):
-        raise FileNotFoundError(f'pretrained weights {checkpoint} do not '
-                                f'exist (converter {converter})')
+    try:
+        checkpoint = resolve_weight(checkpoint)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f'pretrained weights for converter '
+                                f'{converter}: {exc}') from exc
     state = _load_checkpoint(checkpoint, map_location='cpu')
     state = state.get('state_dict', state)
     try:
@@ -79,7 +90,7 @@ def load_converted(checkpoint: str, converter: str) -> OrderedDict:
         raise ValueError(f'{checkpoint}: {exc}') from exc
 
 
-def split_scheme(checkpoint: str):
+def split_scheme(checkpoint: str) -> Tuple[Optional[str], str]:
     """``(converter, path)`` of a ``converter://path`` checkpoint, or
     ``(None, checkpoint)`` for anything else."""
     for name in CONVERTERS:
@@ -89,7 +100,15 @@ def split_scheme(checkpoint: str):
     return None, checkpoint
 
 
+def load_named(filename: str, map_location=None):
+    """The ``mmwsss-weights://NAME`` loader: the table's file, read as a
+    local checkpoint."""
+    return load_from_local(resolve_weight(filename), map_location)
+
+
 def _register_schemes() -> None:
+    CheckpointLoader.register_scheme(prefixes=URI_PREFIX, force=True)(
+        load_named)
     for name in CONVERTERS:
         def load(filename, map_location=None, _name=name):
             _, path = split_scheme(filename)

@@ -22,6 +22,8 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
+from mmwsss.compat import missing_extra_error
+
 COLOUR_BINS = 25
 TEXTURE_BINS = 10
 ORIENTATIONS = 8
@@ -197,6 +199,17 @@ class Proposals:
                    fallback=True)
 
 
+def _felzenszwalb():
+    """scikit-image's Felzenszwalb segmentation, imported when first used:
+    scikit-image is the "hcp" extra, and mmwsss imports without it."""
+    try:
+        from skimage.segmentation import felzenszwalb
+    except ImportError as exc:
+        raise missing_extra_error('scikit-image', 'hcp',
+                                  'selective search (HCP proposals)') from exc
+    return felzenszwalb
+
+
 def selective_search(image_rgb: np.ndarray,
                      colour_spaces: Sequence[str] = ('hsv', 'lab'),
                      scales: Sequence[int] = (100, 300),
@@ -216,7 +229,7 @@ def selective_search(image_rgb: np.ndarray,
         max_count: at most this many proposals.
         seed: seeds the random factor of the ranking.
     """
-    from skimage.segmentation import felzenszwalb
+    felzenszwalb = _felzenszwalb()
     height, width = image_rgb.shape[:2]
     min_pixels = max(int(min_size * height * width), 1)
     rng = np.random.default_rng(seed)

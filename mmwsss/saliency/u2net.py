@@ -1,19 +1,27 @@
 """U^2-Net-p salient object detection through onnxruntime.
 
 onnxruntime rather than torch because the model ships as an ONNX file
-(``shared/weights/u2netp.onnx``) and runs fast on CPU without a torch
-re-implementation of the network.
+(weight ``u2netp`` of :mod:`mmwsss.weights`, rembg's export) and runs fast
+on CPU without a torch re-implementation of the network.  ``model_path``
+is a path or that weight's name (``mmwsss-weights://u2netp`` or
+``u2netp``), found in the weights folders or downloaded.
 """
-import os.path as osp
 from typing import List, Optional, Sequence
 
 import cv2
 import numpy as np
-import onnxruntime as ort
-from onnxruntime.capi import onnxruntime_pybind11_state as _ort_state
 
+from mmwsss.compat import missing_extra
 from mmwsss.registry import SALIENCY
+from mmwsss.weights import resolve_weight
 from .base import SaliencyBackend, check_inputs, minmax_normalise
+
+try:  # the "saliency" extra; without it mmwsss imports, U2NetpSaliency stops
+    import onnxruntime as ort
+    from onnxruntime.capi import onnxruntime_pybind11_state as _ort_state
+except ImportError:
+    ort = missing_extra('onnxruntime', 'saliency', 'U2NetpSaliency')
+    _ort_state = None  # no onnxruntime errors to catch
 
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _STD = np.array([0.229, 0.224, 0.225], np.float32)
@@ -35,10 +43,13 @@ def default_providers() -> List[str]:
 def open_onnx_session(model_path: str,
                       providers: Optional[Sequence[str]] = None
                       ) -> ort.InferenceSession:
-    """An inference session, with errors that name the model file (the
-    onnxruntime ones only say "Protobuf parsing failed")."""
-    if not osp.isfile(model_path):
-        raise FileNotFoundError(f'ONNX model file {model_path} does not exist')
+    """An inference session of a model file or weight name, with errors
+    that name the model file (the onnxruntime ones only say "Protobuf
+    parsing failed")."""
+    try:
+        model_path = resolve_weight(model_path)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f'ONNX model file: {exc}') from exc
     try:
         return ort.InferenceSession(
             model_path, providers=list(providers or default_providers()))
@@ -52,7 +63,8 @@ class U2NetpSaliency(SaliencyBackend):
     """U^2-Net-p: first output, min-max normalised per image.
 
     Args:
-        model_path: the ONNX file (input NCHW RGB, ImageNet mean/std).
+        model_path: the ONNX file (input NCHW RGB, ImageNet mean/std), or
+            a weight name (``mmwsss-weights://u2netp``, ``u2netp``).
         input_size: square side the images are resized to.
         providers: onnxruntime execution providers; default CUDA if
             available, else CPU.

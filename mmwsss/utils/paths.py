@@ -1,25 +1,33 @@
 """Relative paths in configs, resolved the same way from any directory.
 
-The shipped configs name data and weights relative to the project root
-(``../shared/data/msrc17``, ``data/VOCdevkit/VOC2012``,
-``mobilenetv2_tonylins://../shared/weights/...``), which only works when a
-tool runs there.  :func:`resolve_config_paths` makes every such path
-absolute: a path that exists relative to the current directory is kept
-(what a user typed on the command line means what it says), otherwise it is
-taken relative to the project root of the config (the folder holding its
-``configs/`` folder), else relative to the config's own folder.  A path
+The shipped configs name data relative to the project root
+(``../shared/data/msrc17``, ``data/VOCdevkit/VOC2012``), and a user's config
+may do the same for weights (``mobilenetv2_tonylins://pretrained/x.pt``),
+which only works when a tool runs there.  :func:`resolve_config_paths`
+makes every such path absolute: a path that exists relative to the current
+directory is kept (what a user typed on the command line means what it
+says), otherwise it is taken relative to the project root of the config
+(the folder holding its ``configs/`` folder), else relative to the config's
+own folder.  A path
 found nowhere is made absolute against the project root, so the error that
-follows names the file that was looked for.
+follows names the file that was looked for.  Weights named by the weights
+table (``mmwsss-weights://NAME``, also behind a converter scheme, or a bare
+NAME as a saliency ``model_path``) are no paths and stay as they are:
+:mod:`mmwsss.weights` finds them.
 """
 import os.path as osp
 from typing import Iterator, List, Optional, Tuple
 
 from mmengine.config import Config
 
+from mmwsss.weights import names_a_weight
+
 #: every dataloader of a config (dataset roots resolved, class counts
 #: checked), the one list of their names
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
                'cam_dataloader')
+#: config keys whose value may name a weight of the table instead of a path
+_WEIGHT_KEYS = ('checkpoint', 'model_path')
 
 
 def project_root(config_path: Optional[str]) -> Optional[str]:
@@ -103,10 +111,12 @@ def resolve_config_paths(cfg: Config, config_path: Optional[str] = None
                          ) -> None:
     """Make the data roots, weights and model files of ``cfg`` absolute
     (see the module docstring); ``scheme://path`` checkpoints keep their
-    scheme, URLs stay as they are."""
+    scheme, URLs and weight names stay as they are."""
     config_path = config_path or cfg.filename
     for container, key in _path_fields(cfg):
         value = container[key]
+        if key in _WEIGHT_KEYS and names_a_weight(value):
+            continue
         scheme, sep, rest = value.rpartition('://')
         if sep and (scheme.startswith(('http', 'https', 'torchvision',
                                        'open-mmlab', 's3'))

@@ -12,9 +12,9 @@ model = dict(
         out_indices=(6, ),
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=True,
-        # the shared tonylins ImageNet file, converted when loaded
+        # tonylins' ImageNet file (mmwsss.weights), converted when loaded
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='mobilenetv2_tonylins://../shared/weights/'
-            'mobilenetv2_imagenet_tonylins.pt')),
+            checkpoint='mobilenetv2_tonylins://'
+            'mmwsss-weights://mobilenetv2_imagenet')),
     head=dict(in_channels=320, dropout_ratio=0.1))

@@ -13,5 +13,6 @@ model = dict(
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=True,
         frozen_stages=1,
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='mmwsss-weights://resnet50_imagenet')),
     head=dict(in_channels=2048))

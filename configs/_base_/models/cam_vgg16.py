@@ -8,6 +8,7 @@ model = dict(
         type='DilatedVGG16',
         output_stride=8,
         with_pool5=False,
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg16')),
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='mmwsss-weights://vgg16_imagenet')),
     head=dict(
         in_channels=512, num_convs=2, conv_channels=1024, dropout_ratio=0.5))

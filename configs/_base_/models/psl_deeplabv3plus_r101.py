@@ -17,7 +17,7 @@ model = dict(
         style='pytorch',
         contract_dilation=True,
         init_cfg=dict(type='Pretrained',
-                      checkpoint='open-mmlab://resnet101_v1c')),
+                      checkpoint='mmwsss-weights://resnet101_v1c_imagenet')),
     decode_head=dict(
         cls_in_channels=2048,
         cls_in_index=3,

@@ -10,7 +10,8 @@ model = dict(
         type='DilatedVGG16',
         output_stride=8,
         with_pool5=True,
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg16')),
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='mmwsss-weights://vgg16_imagenet')),
     decode_head=dict(
         cls_in_channels=512,
         cls_dropout=0.5,

@@ -15,8 +15,8 @@ model = dict(
         norm_eval=False,
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='mobilenetv2_tonylins://../shared/weights/'
-            'mobilenetv2_imagenet_tonylins.pt')),
+            checkpoint='mobilenetv2_tonylins://'
+            'mmwsss-weights://mobilenetv2_imagenet')),
     decode_head=dict(
         cls_in_channels=1280,
         cls_dropout=0.1,

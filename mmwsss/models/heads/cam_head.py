@@ -13,6 +13,7 @@ from mmengine.model import BaseModule
 
 from mmwsss.registry import MODELS
 from mmwsss.utils.labels import labels_to_multi_hot
+from .wrapped_head import OPEN_NUM_CLASSES
 
 
 @MODELS.register_module()
@@ -39,6 +40,8 @@ class CAMHead(BaseModule):
                  loss_cls: dict = dict(type='MultiLabelSoftMarginLoss'),
                  init_cfg=dict(type='Normal', std=0.01, layer='Conv2d')):
         super().__init__(init_cfg=init_cfg)
+        if num_classes is None:
+            raise ValueError(OPEN_NUM_CLASSES)
         if num_classes < 2:
             raise ValueError('num_classes counts background and at least one '
                              f'object class, got {num_classes}')

@@ -9,6 +9,14 @@ from mmseg.utils import ConfigType
 
 from mmwsss.registry import MODELS
 
+#: what a model built from an own-data template without its class count
+#: is told (the count comes from the labels file)
+OPEN_NUM_CLASSES = (
+    'num_classes=None: the number of classes comes from the labels file, '
+    "and only mmwsss's tools and runner_type='WSSSRunner' fill it in; for "
+    "MMSeg's tools/test.py, init_model or MMSegInferencer use the config "
+    'saved beside the checkpoint, or set the head\'s num_classes')
+
 
 class WrappedDecodeHead(BaseModule):
     """An MMSeg decode head (``seg_head``, built here) seen through a
@@ -23,6 +31,8 @@ class WrappedDecodeHead(BaseModule):
 
     def __init__(self, seg_head: ConfigType, init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if seg_head.get('num_classes', 0) is None:
+            raise ValueError(OPEN_NUM_CLASSES)
         self.seg_head = MODELS.build(seg_head)
 
     @property
