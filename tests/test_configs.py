@@ -59,6 +59,12 @@ def test_config_loads_and_builds(path, tmp_path):
     assert cfg.default_scope == 'mmseg'
     assert 'mmwsss' in cfg.custom_imports['imports']
     train = cfg.train_dataloader.dataset
+    if cfg.model.type == 'AffinityNet':  # pixel pairs: no class count
+        init_default_scope('mmseg')
+        model = MODELS.build(_no_pretrained(cfg.model.to_dict()))
+        assert model.radius == 5 and cfg.val_dataloader is None
+        assert 'pseudo_seg_map_path' in train
+        return
     if train.type == 'ImageLabelFolderDataset' and \
             'classes' not in train.get('metainfo', {}):
         assert model_num_classes(cfg.model) is None  # from labels.txt

@@ -10,7 +10,9 @@ sharded and tallied):
    (mined by :class:`mmwsss.engine.AdversarialErasingLoop`) and saliency;
 4. :mod:`.psl_plus` -- PSL++ masks from a trained PSL segmentor (and any
    segmentor's predictions corrected by the image labels);
-5. :mod:`.simple_images` -- STC's split into simple and complex images.
+5. :mod:`.affinity` -- pseudo masks completed by a random walk on the
+   inter-pixel affinities an AffinityNet learnt from them;
+6. :mod:`.simple_images` -- STC's split into simple and complex images.
 
 How good they are is measured by :mod:`mmwsss.evaluation.pseudo_label_eval`
 (evaluation only: it reads ground truth).

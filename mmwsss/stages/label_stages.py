@@ -24,6 +24,8 @@ from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
                                   make_psl_plus_labels, make_saliency_maps,
                                   split_by_list, split_simple_complex,
                                   write_split)
+from mmwsss.pseudo_labels.affinity import (AFFINITY_DEFAULTS,
+                                           make_affinity_labels)
 from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
                                               calibrate_pseudo_labels)
 from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
@@ -202,6 +204,34 @@ class PSLPlusLabelStage(PredictedLabelStage):
                  **kwargs) -> None:
         super().__init__(crf=crf, use_cls_weights=use_cls_weights,
                          absent_classes=absent_classes, **kwargs)
+
+
+@STAGES.register_module()
+class AffinityLabelStage(MaskStage):
+    """The masks of input ``masks`` completed by a random walk on the
+    affinities of the AffinityNet of input ``checkpoint`` (output
+    ``labels``, :mod:`mmwsss.pseudo_labels.affinity`; defaults PSA's)."""
+    INPUTS = dict(checkpoint=Port('checkpoint'), masks=Port('masks'))
+
+    def __init__(self, beta: float = AFFINITY_DEFAULTS['beta'],
+                 iterations: int = AFFINITY_DEFAULTS['iterations'],
+                 keep_labelled: bool = AFFINITY_DEFAULTS['keep_labelled'],
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.walk = dict(beta=beta, iterations=iterations,
+                         keep_labelled=keep_labelled)
+
+    def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
+        self.require(ctx)
+        dataset = self.dataset(cfg)
+        model = init_model(cfg, ctx.inputs['checkpoint'],
+                           device=stage_device(ctx))
+        out_dir = osp.join(ctx.stage_dir, 'labels')
+        self.record(ctx, make_affinity_labels(
+            model, dataset, ctx.inputs['masks'], out_dir, **self.walk,
+            **self.loader_settings(cfg)))
+        self.check_masks(ctx, dataset, out_dir)
+        return dict(labels='labels')
 
 
 @STAGES.register_module()

@@ -1,3 +1,4 @@
+from .affinity_net import AffinityNet
 from .wsss_encoder_decoder import WSSSEncoderDecoder
 
-__all__ = ['WSSSEncoderDecoder']
+__all__ = ['AffinityNet', 'WSSSEncoderDecoder']

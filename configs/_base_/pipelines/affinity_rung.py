@@ -1,0 +1,30 @@
+# The affinity rung for any AE-PSL pipeline (mmwsss.pseudo_labels.affinity):
+# an AffinityNet learns inter-pixel affinities from the labelled pixels of
+# the saliency-guided pseudo masks, a random walk on them completes those
+# masks, and PSL trains on the completed masks.  A child pipeline adds this
+# fragment to its bases and names its AffinityNet config:
+#
+#   _base_ = ['../ae_psl_mbv2_msrc17.py',
+#             '../_base_/pipelines/affinity_rung.py']
+#   affinity = '../affinity/affinity_mbv2_8e_msrc17.py'
+#   stages = {{_base_.affinity_stages}}
+#
+# (MMEngine refuses a key two bases both set, so the stages come under
+# their own name and the child merges them into its pipeline's.)
+affinity = None
+affinity_stages = dict(
+    affinity=dict(type='TrainStage', config='{affinity}',
+                  inputs=dict(masks='pseudo_labels.labels'),
+                  cfg_options={
+                      'train_dataloader.dataset.pseudo_seg_map_path':
+                      '{masks}'
+                  }),
+    affinity_labels=dict(type='AffinityLabelStage', config='{affinity}',
+                         inputs=dict(checkpoint='affinity.checkpoint',
+                                     masks='pseudo_labels.labels')),
+    psl=dict(inputs=dict(masks='affinity_labels.labels')),
+    # evaluation only: the new rung of the ladder
+    score_affinity_labels=dict(
+        type='ScoreLabelsStage', config='{classifier}',
+        inputs=dict(labels='affinity_labels.labels')),
+)

@@ -1,0 +1,19 @@
+# The AffinityNet of configs/custom/ae_psl_mbv2_custom-affinity.py: MSRC-17's
+# (configs/affinity/affinity_mbv2_8e_msrc17.py) on a folder of tagged photos.
+_base_ = [
+    '../_base_/models/affinity_mbv2.py', '../_base_/datasets/custom_seg.py',
+    '../_base_/schedules/affinity_adamw_8e.py', '../_base_/default_runtime.py'
+]
+model = dict(data_preprocessor=dict(size=(224, 320)))
+# the random walk runs on the photos as they are: no resize
+cam_dataloader = dict(
+    batch_size=1,
+    dataset=dict(pipeline=[
+        dict(type='LoadCheckedImageFromFile'),
+        dict(type='PackWSSSInputs')
+    ]))
+default_hooks = dict(logger=dict(interval=10))
+# no validation (configs/_base_/schedules/affinity_adamw_8e.py says why)
+val_dataloader = val_evaluator = None
+test_dataloader = test_evaluator = None
+runner_type = 'WSSSRunner'  # as the other own-data configs
