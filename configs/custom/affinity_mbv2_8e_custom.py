@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/models/affinity_mbv2.py', '../_base_/datasets/custom_seg.py',
     '../_base_/schedules/affinity_adamw_8e.py', '../_base_/default_runtime.py'
 ]
-model = dict(data_preprocessor=dict(size=(224, 320)))
+model = dict(data_preprocessor=dict(size=None, size_divisor=32))
 # the random walk runs on the photos as they are: no resize
 cam_dataloader = dict(
     batch_size=1,

@@ -5,7 +5,7 @@ _base_ = [
     '../_base_/schedules/seg_adamw_20e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
-    data_preprocessor=dict(size=(224, 320)),
+    data_preprocessor=dict(size=None, size_divisor=32),
     decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt
 default_hooks = dict(
     logger=dict(interval=10), visualization=dict(type='WSSSVisualizationHook'))

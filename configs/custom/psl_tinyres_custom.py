@@ -1,22 +1,23 @@
 # configs/psl/psl_tinyres_synthetic.py on a folder of tagged photos (small
-# images: resized to 96x96); validation: the branch's image mAP.
+# images: the long side resized to 96, shapes kept); validation: the
+# branch's image mAP.
 _base_ = [
     '../_base_/models/psl_tiny_resnet.py', '../_base_/datasets/custom_seg.py',
     '../_base_/schedules/seg_sgd_12e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
-    data_preprocessor=dict(size=(96, 96)),
+    data_preprocessor=dict(size=None, size_divisor=32),
     decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt
 seg_train_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadCheckedAnnotations'),
-    dict(type='Resize', scale=(96, 96), keep_ratio=False),
+    dict(type='Resize', scale=(96, 96), keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
 ]
 seg_test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(96, 96), keep_ratio=False),
+    dict(type='Resize', scale=(96, 96), keep_ratio=True),
     dict(type='PackWSSSInputs'),
 ]
 test_pipeline = seg_test_pipeline
