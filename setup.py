@@ -1,11 +1,13 @@
 """mmwsss: weakly supervised semantic segmentation plugin for MMSeg 1.x.
 
 Besides the ``mmwsss`` package, an install writes ``mmwsss-startup.pth``
-into site-packages: it imports :mod:`_mmwsss_startup` at interpreter start,
+into site-packages: it imports :mod:`mmwsss_startup` at interpreter start,
 so MMSeg's own entry points (``mmseg.apis``, MMSeg's tools) import with
 mmcv-lite before anything imports mmwsss (see that module).
 """
 import os
+import shutil
+import sys
 
 from setuptools import find_packages, setup
 from setuptools.dist import Distribution
@@ -16,7 +18,7 @@ from distutils.command.install_data import install_data  # isort:skip
 #: the start-up hook: its name sorts after ``__editable__.*.pth``, whose
 #: finder must be in place before an editable install can import the module
 STARTUP_PTH = 'mmwsss-startup.pth'
-STARTUP_MODULE = '_mmwsss_startup'
+STARTUP_MODULE = 'mmwsss_startup'
 
 #: optional parts and what they need (README, "Installation"); a module
 #: that needs a missing one stops with a message naming its extra
@@ -80,6 +82,43 @@ class DistributionWithStartupHook(Distribution):
         return True
 
 
+#: what OpenMMLab's ``mim`` reads from an installed package's ``.mim``
+#: folder (``mim search mmwsss`` lists the model zoo of model-index.yml)
+MIM_FILES = ('model-index.yml', 'configs', 'tools')
+
+
+def add_mim_extension():
+    """Put the model index, the configs and the tools under
+    ``mmwsss/.mim``, where ``mim`` looks for them: links into the checkout
+    for an editable install (the checkout is what runs), copies for a
+    wheel or sdist (the package must carry them)."""
+    if any(cmd in sys.argv for cmd in ('develop', 'editable_wheel')):
+        mode = 'link'
+    elif any(cmd in sys.argv for cmd in ('bdist_wheel', 'sdist', 'install',
+                                         'build')):
+        mode = 'copy'
+    else:
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    mim_dir = os.path.join(here, 'mmwsss', '.mim')
+    os.makedirs(mim_dir, exist_ok=True)
+    for name in MIM_FILES:
+        source = os.path.join(here, name)
+        target = os.path.join(mim_dir, name)
+        if os.path.islink(target) or os.path.isfile(target):
+            os.remove(target)
+        elif os.path.isdir(target):
+            shutil.rmtree(target)
+        if mode == 'link':
+            os.symlink(os.path.relpath(source, mim_dir), target)
+        elif os.path.isdir(source):
+            shutil.copytree(source, target)
+        else:
+            shutil.copyfile(source, target)
+
+
+add_mim_extension()
+
 setup(
     name='mmwsss',
     version='0.1.0',
@@ -88,6 +127,8 @@ setup(
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['mmwsss', 'mmwsss.*']),
+    package_data={'mmwsss': ['.mim/model-index.yml', '.mim/configs/**/*',
+                             '.mim/tools/*', '.mim/tools/**/*']},
     py_modules=[STARTUP_MODULE],
     data_files=[],
     # the stack measured in README ("Installation") runs on Python 3.11:

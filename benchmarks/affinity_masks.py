@@ -7,7 +7,8 @@ after, and the walk's time per image.
         MASKS_DIR OUT_DIR [--no-keep-labelled] [--scoring-config CFG]
 
 AFFINITY_WORK_DIR holds the trained AffinityNet (its last_checkpoint),
-e.g. ``tools/train.py configs/affinity/affinity_mbv2_8e_msrc17.py
+e.g. ``tools/train.py
+configs/affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py
 --cfg-options train_dataloader.dataset.pseudo_seg_map_path=MASKS_DIR``.
 """
 import argparse
@@ -34,10 +35,11 @@ def main() -> None:
     parser.add_argument('masks')
     parser.add_argument('out')
     parser.add_argument('--no-keep-labelled', action='store_true')
-    parser.add_argument('--scoring-config',
-                        default='configs/ae/ae_mbv2_6-3-3e_msrc17.py',
-                        help='a config whose cam_dataloader is the training '
-                        'split with its ground-truth masks')
+    parser.add_argument(
+        '--scoring-config',
+        default='configs/ae/ae_mbv2-d16_1xb16-6-3-3e_msrc17-256x256.py',
+        help='a config whose cam_dataloader is the training '
+        'split with its ground-truth masks')
     args = parser.parse_args()
     init_default_scope('mmseg')
     cfg = Config.fromfile(args.config)

@@ -67,7 +67,9 @@ def timed_alternating(functions, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--config', default='configs/cam/cam_mbv2_msrc17.py')
+    parser.add_argument(
+        '--config',
+        default='configs/cam/cam_mbv2-d16_1xb16-12e_msrc17-256x256.py')
     parser.add_argument('--batch', type=int, default=4)
     parser.add_argument('--repeats', type=int, default=5)
     args = parser.parse_args()

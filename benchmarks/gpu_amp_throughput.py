@@ -24,8 +24,8 @@ from mmseg.structures import SegDataSample
 import mmwsss  # noqa: F401
 from mmwsss.registry import MODELS
 
-CAM_CONFIG = 'configs/cam/cam_vgg16_voc12aug.py'
-PSL_CONFIG = 'configs/psl/psl_largefov_vgg16_6k_voc12aug.py'
+CAM_CONFIG = 'configs/cam/cam_vgg16-d8_1xb16-5e_voc12aug-512x512.py'
+PSL_CONFIG = 'configs/psl/psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py'
 
 
 def build(path, num_classes=21):

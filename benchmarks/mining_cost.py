@@ -1,6 +1,7 @@
 """Cost of an adversarial-erasing mining pass against a training epoch.
 
-On the MSRC-17 AE classifier (configs/ae/ae_mbv2_6-3-3e_msrc17.py, random
+On the MSRC-17 AE classifier
+(configs/ae/ae_mbv2-d16_1xb16-6-3-3e_msrc17-256x256.py, random
 weights: timing only) and MSRC-17's shapes (295 train images of 320x213,
 30 of them portrait; 19 training iterations of 16 crops of 256x256), times
 in one run, alternating the sides:
@@ -41,8 +42,9 @@ def mining_pass(model, batches, flip: bool, full_size: bool):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--config',
-                        default='configs/ae/ae_mbv2_6-3-3e_msrc17.py')
+    parser.add_argument(
+        '--config',
+        default='configs/ae/ae_mbv2-d16_1xb16-6-3-3e_msrc17-256x256.py')
     parser.add_argument('--images', type=int, default=295)
     parser.add_argument('--mining-batch', type=int, default=8)
     parser.add_argument('--repeats', type=int, default=5)

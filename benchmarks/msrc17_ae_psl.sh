@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEED=${SEED:-0}
-W=${W:-work_dirs/ae_psl_mbv2_msrc17_seed$SEED}
-PIPELINE=configs/ae_psl_mbv2_msrc17.py
+W=${W:-work_dirs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320_seed$SEED}
+PIPELINE=configs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py
 
 # 1. the pipeline (every stage and rung; wall time per stage in the report)
 python tools/train.py $PIPELINE --work-dir "$W" --seed "$SEED"
@@ -31,8 +31,7 @@ python tools/test.py $PIPELINE "$A" --stage psl --no-suppression \
     --work-dir "$A/ablation/no_online"
 
 # 3. the upper bound: NOT weakly supervised (ground-truth train masks)
-U="work_dirs/psl_mbv2_20e_msrc17_gt_masks_seed$SEED"
-python tools/train.py configs/fully_supervised/psl_mbv2_20e_msrc17_gt_masks.py \
-    --work-dir "$U" --seed "$SEED"
-python tools/test.py configs/fully_supervised/psl_mbv2_20e_msrc17_gt_masks.py \
-    "$U/epoch_20.pth" --work-dir "$U/test"
+U="work_dirs/psl-gtmasks_mbv2-d32_1xb16-20e_msrc17-224x320_seed$SEED"
+UPPER=configs/fully_supervised/psl-gtmasks_mbv2-d32_1xb16-20e_msrc17-224x320.py
+python tools/train.py $UPPER --work-dir "$U" --seed "$SEED"
+python tools/test.py $UPPER "$U/epoch_20.pth" --work-dir "$U/test"

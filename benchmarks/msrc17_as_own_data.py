@@ -9,9 +9,11 @@ the folder's class order (``classes.txt``) to MSRC-17's and scores them
 against the val ground truth (evaluation only), printing the mIoU last.
 
     python benchmarks/msrc17_as_own_data.py make-folder DATA
-    python tools/train.py configs/custom/ae_psl_mbv2_custom.py \\
+    python tools/train.py \\
+        configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py \\
         --work-dir W --allow-rare --cfg-options data_root=DATA  # horse: 1
-    python tools/infer.py configs/custom/ae_psl_mbv2_custom.py W \\
+    python tools/infer.py \\
+        configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py W \\
         ../shared/data/msrc17/JPEGImages --out OUT --cfg-options data_root=DATA
     python benchmarks/msrc17_as_own_data.py score OUT
 """
@@ -30,7 +32,8 @@ from mmwsss.registry import DATASETS
 from mmwsss.utils.io import image_stem, read_mask, write_label_png
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SEG_CONFIG = osp.join(REPO, 'configs', 'psl', 'psl_mbv2_20e_msrc17.py')
+SEG_CONFIG = osp.join(REPO, 'configs', 'psl',
+                      'psl_mbv2-d32_1xb16-20e_msrc17-224x320.py')
 
 
 def msrc_dataset(key: str):

@@ -9,13 +9,14 @@ cd "$(dirname "$0")/.."
 W=${W:-work_dirs/own_data_msrc17}
 DATA="$W/data"
 python benchmarks/msrc17_as_own_data.py make-folder "$DATA"
-python tools/train.py configs/custom/ae_psl_mbv2_custom.py --work-dir "$W" --allow-rare \
+TEMPLATE=configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py
+python tools/train.py $TEMPLATE --work-dir "$W" --allow-rare \
     --cfg-options data_root="$DATA"
 python tools/stage_report.py "$W"
 mkdir -p "$W/val_images"
 while read -r stem; do
     ln -sf "$(realpath ../shared/data/msrc17/JPEGImages/$stem.jpg)" "$W/val_images/"
 done < ../shared/data/msrc17/ImageSets/Segmentation/val.txt
-python tools/infer.py configs/custom/ae_psl_mbv2_custom.py "$W" \
+python tools/infer.py $TEMPLATE "$W" \
     "$W/val_images" --out "$W/val_masks" --cfg-options data_root="$DATA"
 python benchmarks/msrc17_as_own_data.py score "$W/val_masks"

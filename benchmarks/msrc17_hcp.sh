@@ -9,13 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEED=${SEED:-0}
-W=${W:-work_dirs/hcp_mbv2_msrc17_seed$SEED}
-python tools/train.py configs/hcp/hcp_mbv2_msrc17.py --work-dir "$W" \
-    --seed "$SEED"
+W=${W:-work_dirs/hcp_mbv2-d32_1xb16-20e_msrc17-224x320_seed$SEED}
+CLASSIFIER=configs/hcp/hcp-classifier_mbv2-d16_1xb16-12e_msrc17-long320.py
+python tools/train.py configs/hcp/hcp_mbv2-d32_1xb16-20e_msrc17-224x320.py \
+    --work-dir "$W" --seed "$SEED"
 python tools/stage_report.py "$W"
 python benchmarks/proposal_recall.py \
-    configs/hcp/hcp-classifier_mbv2_12e_msrc17.py "$W/proposals/proposals"
+    $CLASSIFIER "$W/proposals/proposals"
 # why the maps miss objects: the classifier's proposal scores against the
 # ground truth (evaluation only)
 python benchmarks/hcp_score_diagnosis.py \
-    configs/hcp/hcp-classifier_mbv2_12e_msrc17.py "$W"
+    $CLASSIFIER "$W"

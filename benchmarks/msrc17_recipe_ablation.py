@@ -2,9 +2,9 @@
 ~28 val mIoU points at full supervision (issue 8, "a recipe that learns").
 
 Every row trains the upper-bound config
-(configs/fully_supervised/psl_mbv2_20e_msrc17_gt_masks.py: ground-truth
-masks, NOT weakly supervised) for ``--epochs`` epochs with one choice of
-the old recipe put back, then scores MSRC-17 val with tools/test.py:
+(configs/fully_supervised/psl-gtmasks_mbv2-d32_1xb16-20e_msrc17-224x320.py:
+ground-truth masks, NOT weakly supervised) for ``--epochs`` epochs with one
+choice of the old recipe put back, then scores MSRC-17 val with tools/test.py:
 
 * ``plain``: the recipe as shipped (mmpretrain MobileNetV2 1280-channel
   features, stride 32, 1x1 head, BN in train mode, whole 320x224 images +
@@ -39,7 +39,7 @@ from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BASE = osp.join(REPO, 'configs', 'fully_supervised',
-                'psl_mbv2_20e_msrc17_gt_masks.py')
+                'psl-gtmasks_mbv2-d32_1xb16-20e_msrc17-224x320.py')
 NORM = dict(type='BN', requires_grad=True)
 
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Issue 23: a few pixel masks + many tags on MSRC-17, beside its two
 # baselines: the semi-supervised AE-PSL pipeline (configs/semi/
-# ae_psl_mbv2_msrc17-pixel${PCT}pct.py) and the same segmentor trained on
-# the masks alone (psl_mbv2_20e_msrc17-pixel${PCT}pct-masks-only.py); the
-# tags-only pipeline and the upper bound are benchmarks/msrc17_ae_psl.sh.
+# ae-psl-pixel${PCT}pct_mbv2-d32_1xb16-20e_msrc17-224x320.py) and the same
+# segmentor trained on the masks alone (configs/semi/
+# psl-masksonly${PCT}pct_mbv2-d32_1xb16-*e_msrc17-224x320.py: its epochs
+# keep the recipe's 380 iterations); the tags-only pipeline and the upper
+# bound are benchmarks/msrc17_ae_psl.sh.
 # Prints val mIoU, face and body IoU and wall time of each (scored by
 # benchmarks/msrc17_semi_score.py: evaluation only).  Needs ../shared.
 #   bash benchmarks/msrc17_semi.sh          # PCT=10 SEED=0 to change
@@ -11,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PCT=${PCT:-10}
 SEED=${SEED:-0}
-MIXED=configs/semi/ae_psl_mbv2_msrc17-pixel${PCT}pct.py
-ONLY=configs/semi/psl_mbv2_20e_msrc17-pixel${PCT}pct-masks-only.py
+MIXED=configs/semi/ae-psl-pixel${PCT}pct_mbv2-d32_1xb16-20e_msrc17-224x320.py
+ONLY=$(echo configs/semi/psl-masksonly${PCT}pct_mbv2-d32_*_msrc17-224x320.py)
 W=${W:-work_dirs/semi/pixel${PCT}pct_seed$SEED}
 
 start=$(date +%s)

@@ -14,7 +14,7 @@ from mmwsss.apis import prepare_config
 from mmwsss.evaluation import score_label_folder
 from mmwsss.registry import DATASETS
 
-CONFIG = 'configs/psl/psl_mbv2_20e_msrc17.py'
+CONFIG = 'configs/psl/psl_mbv2-d32_1xb16-20e_msrc17-224x320.py'
 
 
 def val_dataset():

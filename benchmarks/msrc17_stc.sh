@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEED=${SEED:-0}
-W=${W:-work_dirs/stc_mbv2_msrc17_seed$SEED}
-PIPELINE=configs/stc/stc_mbv2_msrc17.py
+W=${W:-work_dirs/stc_mbv2-d32_1xb16-3x20e_msrc17-224x320_seed$SEED}
+PIPELINE=configs/stc/stc_mbv2-d32_1xb16-3x20e_msrc17-224x320.py
 
 python tools/train.py $PIPELINE --work-dir "$W" --seed "$SEED"
 python tools/stage_report.py "$W"

@@ -23,7 +23,8 @@ masks are close, not bit-equal.  The pseudo-mask step's own streaming
 (1-2 s of the MSRC-17 pipeline) is not put back.
 
     python benchmarks/pipeline_before_issue12.py \\
-        configs/ae_psl_mbv2_msrc17.py --work-dir work_dirs/before --seed 0
+        configs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py \\
+        --work-dir work_dirs/before --seed 0
     python tools/stage_report.py work_dirs/before
 
 Compare with ``tools/train.py`` on the same config and seed, each alone

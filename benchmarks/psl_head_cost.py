@@ -12,7 +12,8 @@ masks and their loss at the pseudo masks' resolution: mmwsss before issue
 
 The default config is the old MSRC-17 segmentor's head, an ASPP head on a
 stride-16 MobileNetV2 at 256x256 crops (where the cost was measured
-first), built inline; ``--config configs/psl/psl_mbv2_20e_msrc17.py``
+first), built inline;
+``--config configs/psl/psl_mbv2-d32_1xb16-20e_msrc17-224x320.py``
 measures the shipped one.  The last number printed is the ratio
 PSL / plain head.
 """

@@ -38,7 +38,7 @@ from mmwsss.pseudo_labels.psl_plus import (_refine_and_write,
 from mmwsss.registry import DATASETS, MODELS
 from mmwsss.utils.per_image import ImageShard, worker_pool
 
-CONFIG = 'configs/psl/psl_mbv2_20e_msrc17.py'
+CONFIG = 'configs/psl/psl_mbv2-d32_1xb16-20e_msrc17-224x320.py'
 
 
 @torch.no_grad()

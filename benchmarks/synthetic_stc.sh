@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${W:-work_dirs/stc_synth}
 for seed in ${SEEDS:-0 1 2}; do
-    python tools/train.py configs/stc/stc_tinyres_synthetic.py \
+    python tools/train.py \
+        configs/stc/stc_tinyr18-d8_1xb16-36-12-12e_synthetic-96x96.py \
         --work-dir "${W}_s$seed" --seed "$seed" > "${W}_s$seed.log" 2>&1
     python - "${W}_s$seed" "$seed" <<'PY'
 import json

@@ -5,7 +5,8 @@ content hashes, the fingerprint of what a dataset holds), cold (every
 file read and hashed, a work dir's first run) and warm (hashes cached by
 size and modification time, every later run).  Median of 5 runs each.
 
-    python benchmarks/work_dir_bookkeeping.py configs/ae_psl_mbv2_msrc17.py
+    python benchmarks/work_dir_bookkeeping.py \\
+        configs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py
 """
 import argparse
 import statistics

@@ -1,14 +1,5 @@
-# AE-PSL, the paper's setting (Wei et al., CVPR 2017): VOC 2012 train_aug
-# with image labels, VGG16 AE classifier (3 erasing steps fused), saliency,
-# PSL on DeepLab-LargeFOV, PSL++ (CRF-refined masks, retrained).
+# Alias: the short name the project started with (and its brief uses) for
+# configs/ae-psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py, the AE-PSL
+# paper pipeline on VOC 2012:
 #   python tools/train.py configs/ae_psl_vgg16_voc.py
-#   bash tools/dist_train.sh configs/ae_psl_vgg16_voc.py 8
-# Data under data/VOCdevkit/VOC2012 (README), weights vgg16_imagenet and
-# u2netp (README "Weights").  Paper, VOC val mIoU: 50.9 without PSL, 54.1
-# PSL, 55.0 PSL++ (test 55.7).  The stages: configs/_base_/pipelines/ae_psl.py.
-_base_ = ['_base_/pipelines/ae_psl.py']
-classifier = 'ae/ae_vgg16_voc.py'
-segmentor = 'psl/psl_largefov_vgg16_6k_voc12aug.py'
-# per-image stages: 4 CRF processes on a GPU machine's CPUs
-stages = dict(pseudo_labels=dict(workers=4),
-              psl_plus_labels=dict(crf_workers=4))
+_base_ = ['ae-psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py']

@@ -5,7 +5,7 @@ fixed here, once, before any MMSegmentation module is imported:
 
 1. ``mmcv-lite`` ships no compiled ops (``mmcv._ext``), yet several
    MMSegmentation modules import ``mmcv.ops`` unconditionally.  A finder
-   appended to ``sys.meta_path`` (:mod:`_mmwsss_startup`, which the
+   appended to ``sys.meta_path`` (:mod:`mmwsss_startup`, which the
    installed ``mmwsss-startup.pth`` already runs at interpreter start, so
    MMSeg's entry points work before anything imports mmwsss) gives that
    import a placeholder module; calling any compiled op through it raises
@@ -51,48 +51,48 @@ __all__ = [
 
 
 def _startup_module():
-    """:mod:`_mmwsss_startup`, installed beside the package; in a checkout
+    """:mod:`mmwsss_startup`, installed beside the package; in a checkout
     that was installed before the module existed (an editable install
     whose finder does not know it yet) it is loaded from the checkout."""
     try:
-        import _mmwsss_startup
-        return _mmwsss_startup
+        import mmwsss_startup
+        return mmwsss_startup
     except ImportError:
         pass
-    path = Path(__file__).resolve().parents[1] / '_mmwsss_startup.py'
-    spec = importlib.util.spec_from_file_location('_mmwsss_startup', path)
+    path = Path(__file__).resolve().parents[1] / 'mmwsss_startup.py'
+    spec = importlib.util.spec_from_file_location('mmwsss_startup', path)
     if spec is None or not path.is_file():
         raise ImportError(
             f'mmwsss is installed without its start-up module ({path} is '
             'missing): reinstall it (pip install -e . in the checkout)')
     module = importlib.util.module_from_spec(spec)
-    sys.modules['_mmwsss_startup'] = module
+    sys.modules['mmwsss_startup'] = module
     spec.loader.exec_module(module)
     return module
 
 
-_mmwsss_startup = _startup_module()
-MissingCompiledOpError = _mmwsss_startup.MissingCompiledOpError
+mmwsss_startup = _startup_module()
+MissingCompiledOpError = mmwsss_startup.MissingCompiledOpError
 
 
 def has_compiled_mmcv_ops() -> bool:
     """Whether the real ``mmcv._ext`` extension is importable (not the
-    placeholder of :mod:`_mmwsss_startup`)."""
-    existing = sys.modules.get(_mmwsss_startup.EXT_NAME)
+    placeholder of :mod:`mmwsss_startup`)."""
+    existing = sys.modules.get(mmwsss_startup.EXT_NAME)
     if existing is not None:
-        return not _mmwsss_startup.is_placeholder(existing)
+        return not mmwsss_startup.is_placeholder(existing)
     try:
-        spec = importlib.util.find_spec(_mmwsss_startup.EXT_NAME)
+        spec = importlib.util.find_spec(mmwsss_startup.EXT_NAME)
     except (ImportError, ValueError):
         return False
-    return spec is not None and not _mmwsss_startup.is_placeholder(
+    return spec is not None and not mmwsss_startup.is_placeholder(
         spec.loader)
 
 
 def _install_mmcv_ext_placeholder() -> None:
     """The start-up hook's finder, for a checkout run without installing
     (no ``.pth`` file ran); a no-op when it is in place."""
-    _mmwsss_startup.install()
+    mmwsss_startup.install()
 
 
 class MissingExtraError(ImportError):

@@ -12,8 +12,10 @@ from mmwsss.datasets import voc_palette as _coco_palette
 
 PALETTE = np.array(_coco_palette(256), np.uint8).reshape(-1).tolist()
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SYNTHETIC_CFG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
-MSRC17_CFG = osp.join(REPO, 'configs', 'cam', 'cam_mbv2_msrc17.py')
+SYNTHETIC_CFG = osp.join(REPO, 'configs', 'cam',
+                         'cam_tinyr18-d8_1xb16-20e_synthetic-96x96.py')
+MSRC17_CFG = osp.join(REPO, 'configs', 'cam',
+                      'cam_mbv2-d16_1xb16-12e_msrc17-256x256.py')
 
 
 # ------------------------------------------------------------------ helpers

@@ -18,7 +18,7 @@ from mmwsss.utils.io import load_cam_file
 
 DEMO_CONFIG = osp.join(
     osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'cam',
-    'cam_tinyres_synthetic.py')
+    'cam_tinyr18-d8_1xb16-20e_synthetic-96x96.py')
 
 
 @pytest.fixture

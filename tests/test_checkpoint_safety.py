@@ -313,7 +313,8 @@ def test_project_checkpoint_loads_safely_and_resumes(synthetic_root,
 
     monkeypatch.setattr(checkpoints, 'load_safely', recording)
     cfg = Config.fromfile(
-        osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py'))
+        osp.join(REPO, 'configs', 'cam',
+                 'cam_tinyr18-d8_1xb16-20e_synthetic-96x96.py'))
     for key in DATALOADERS:
         cfg[key].dataset.update(data_root=synthetic_root, **TINY)
     cfg.work_dir = str(tmp_path / 'cam')

@@ -149,10 +149,10 @@ def make_coco(root):
 
 
 @pytest.mark.parametrize('config,maker', [
-    ('configs/cam/cam_r50_voc12aug.py', make_voc),
-    ('configs/ae/ae_vgg16_voc.py', make_voc),
-    ('configs/cam/cam_r50_coco2014.py', make_coco),
-    ('configs/ae/ae_vgg16_coco2014.py', make_coco),
+    ('configs/cam/cam_r50-d16_1xb16-5e_voc12aug-512x512.py', make_voc),
+    ('configs/ae/ae_vgg16-d8_1xb16-5-5-5-5e_voc12aug-512x512.py', make_voc),
+    ('configs/cam/cam_r50-d16_1xb16-5e_coco2014-512x512.py', make_coco),
+    ('configs/ae/ae_vgg16-d8_1xb16-2-2-2-2e_coco2014-512x512.py', make_coco),
 ])
 def test_dataset_configs_on_tiny_fixtures(config, maker, tmp_path):
     cfg = Config.fromfile(osp.join(REPO, config))
@@ -208,10 +208,10 @@ def _pseudo_masks(root, split_dir):
 
 
 @pytest.mark.parametrize('config,maker,img_dir', [
-    ('configs/psl/psl_largefov_vgg16_6k_voc12aug.py', make_voc,
-     'JPEGImages'),
-    ('configs/psl/psl_largefov_vgg16_45k_coco2014.py', make_coco,
-     'JPEGImages/train2014'),
+    ('configs/psl/psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py',
+     make_voc, 'JPEGImages'),
+    ('configs/psl/psl-largefov_vgg16-d8_1xb20-45k_coco2014-321x321.py',
+     make_coco, 'JPEGImages/train2014'),
 ])
 def test_psl_configs_train_on_pseudo_masks(config, maker, img_dir, tmp_path):
     """The VOC / COCO PSL segmentors read stage masks, not ground truth, and
@@ -237,12 +237,15 @@ def test_psl_configs_train_on_pseudo_masks(config, maker, img_dir, tmp_path):
 
 
 def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
-    """configs/semi/ae_psl_vgg16_voc-pixel1464.py on the VOC fixture: the
-    images of `train` take their SegmentationClassAug mask, the other
-    train_aug images their pseudo mask, and a PSL step trains on both."""
+    """The semi-weak VOC pipeline (configs/semi/ae-psl-largefov-pixel1464_*)
+    on the VOC fixture: the images of `train` take their
+    SegmentationClassAug mask, the other train_aug images their pseudo
+    mask, and a PSL step trains on both."""
     from mmwsss.stages.base import StageContext
     from mmwsss.stages.pipeline import build_stage, pipeline_variables
-    path = osp.join(REPO, 'configs', 'semi', 'ae_psl_vgg16_voc-pixel1464.py')
+    path = osp.join(
+        REPO, 'configs', 'semi',
+        'ae-psl-largefov-pixel1464_vgg16-d8_1xb20-6k_voc12aug-321x321.py')
     cfg = Config.fromfile(path)
     root = make_voc(tmp_path)
     split = osp.join(root, 'ImageSets', 'Segmentation')
@@ -272,13 +275,14 @@ def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
 
 
 def test_own_data_template_takes_a_masks_folder(tmp_path):
-    """configs/custom/ae_psl_tinyres_custom.py on a tagged folder with a
-    few masks (masks/ + classes.txt, values in the user's own order): the
-    PSL stage trains those images on them, remapped to the tag classes,
-    and draws them as often as the others."""
+    """configs/custom/ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py on a
+    tagged folder with a few masks (masks/ + classes.txt, values in the
+    user's own order): the PSL stage trains those images on them, remapped
+    to the tag classes, and draws them as often as the others."""
     from mmwsss.stages.base import StageContext
     from mmwsss.stages.pipeline import build_stage
-    path = osp.join(REPO, 'configs', 'custom', 'ae_psl_tinyres_custom.py')
+    path = osp.join(REPO, 'configs', 'custom',
+                    'ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py')
     cfg = Config.fromfile(path)
     data = tmp_path / 'DATA'
     (data / 'images').mkdir(parents=True)

@@ -16,7 +16,8 @@ from conftest import run_tool
 from helpers import DATALOADERS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-AE_CONFIG = osp.join(REPO, 'configs', 'ae', 'ae_tinyres_synthetic.py')
+AE_CONFIG = osp.join(REPO, 'configs', 'ae',
+                     'ae_tinyr18-d8_1xb16-20-8-8e_synthetic-96x96.py')
 
 
 def test_pack_roundtrip_and_size():

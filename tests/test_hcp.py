@@ -20,6 +20,8 @@ from mmwsss.utils.io import read_mask
 from conftest import run_tool
 from helpers import DATALOADERS
 
+PIPELINE = 'configs/hcp/hcp_tinyr18-d8_1xb16-12e_synthetic-96x96.py'
+
 
 def _two_blobs(size=64):
     """A grey image with a red square and a blue disc."""
@@ -274,9 +276,8 @@ def test_synthetic_hcp_pipeline_end_to_end(synthetic_root, tmp_path):
             for a, v in (('num_train', 24), ('num_val', 8),
                          ('image_size', 64))]
     work = tmp_path / 'hcp'
-    run_tool('tools/train.py', 'configs/hcp/hcp_tinyres_synthetic.py',
-             '--work-dir', str(work), '--cfg-options',
-             f'data_root={synthetic_root}', *opts)
+    run_tool('tools/train.py', PIPELINE, '--work-dir', str(work),
+             '--cfg-options', f'data_root={synthetic_root}', *opts)
     assert len(os.listdir(work / 'proposals' / 'proposals')) == 32
     maps = sorted(os.listdir(work / 'localization_maps' / 'maps'))
     assert len(maps) == 24
@@ -293,8 +294,7 @@ def test_synthetic_hcp_pipeline_end_to_end(synthetic_root, tmp_path):
     assert json.load(open(work / 'score_maps' / 'scores.json'))['mIoU'] > 0
     assert len(os.listdir(work / 'test' / 'predictions')) == 8
     # a rerun finds every stage done
-    again = run_tool('tools/train.py', 'configs/hcp/hcp_tinyres_synthetic.py',
-                     '--work-dir', str(work), '--cfg-options',
-                     f'data_root={synthetic_root}', *opts)
+    again = run_tool('tools/train.py', PIPELINE, '--work-dir', str(work),
+                     '--cfg-options', f'data_root={synthetic_root}', *opts)
     log = again.stdout + again.stderr
     assert log.count('complete, skipped') == 8 and 'running in' not in log

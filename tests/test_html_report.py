@@ -24,7 +24,8 @@ import pytest
 
 from conftest import REPO, run_tool
 
-PIPELINE = osp.join(REPO, 'configs', 'ae_psl_tinyres_synthetic.py')
+PIPELINE = osp.join(REPO, 'configs',
+                    'ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py')
 RUNGS = ('cam_labels', 'ae_labels', 'pseudo_labels', 'psl_online_labels',
          'psl_plus_labels')
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome',
@@ -175,8 +176,8 @@ def test_report_of_a_half_run_work_dir_says_what_it_lacks(tmp_path):
     """No saved config (so no photos), no saliency stage, one mask file
     damaged: the page still comes, with what there is and why the rest
     is not shown."""
+    from mmwsss.reports.html_report import write_html_report
     from mmwsss.utils.io import save_cam_file, write_label_png
-    from mmwsss.visualization.html_report import write_html_report
     work = tmp_path / 'work'
     _marker(work / 'cams', '2026-01-01 10:00:00', type='CAMStage',
             outputs=dict(cams='cams'))
@@ -208,7 +209,7 @@ def test_report_of_a_half_run_work_dir_says_what_it_lacks(tmp_path):
 
 
 def test_samples_spread_over_the_names():
-    from mmwsss.visualization.html_report import pick_samples
+    from mmwsss.reports.html_report import pick_samples
     stems = [f'{i:03d}' for i in range(60)]
     assert pick_samples(stems[::-1], 6) == ['000', '010', '020', '030',
                                             '040', '050']

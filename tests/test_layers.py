@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / 'mmwsss'
 LAYERS = (('utils', 'compat', 'registry'), ('crf', ), ('datasets', ),
           ('models', ), ('saliency', 'evaluation'), ('engine', ),
           ('pseudo_labels', 'proposals'), ('visualization', ), ('apis', ),
-          ('stages', ))
+          ('stages', ), ('reports', ))
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

@@ -94,8 +94,9 @@ def test_analyze_masks_tool_writes_table_json_and_png(synthetic_root,
     out = tmp_path / 'report'
     subprocess.run(
         [sys.executable, 'tools/analyze_masks.py',
-         'configs/ae/ae_tinyres_synthetic.py', str(masks), '--out',
-         str(out), '--cfg-options', *tiny_synthetic_options(synthetic_root)],
+         'configs/ae/ae_tinyr18-d8_1xb16-20-8-8e_synthetic-96x96.py',
+         str(masks), '--out', str(out), '--cfg-options',
+         *tiny_synthetic_options(synthetic_root)],
         cwd=REPO, check=True, capture_output=True)
     scores = json.load(open(f'{out}.json'))
     assert scores['false_background'] == 100.0

@@ -6,7 +6,7 @@ would: ``mmseg.apis``, MMSeg's ``tools/test.py`` (vendored from v1.2.2 in
 tests/fixtures/mmseg_tools) and its confusion-matrix tool (installed with
 mmsegmentation).  With mmcv-lite, ``import mmseg.apis`` needs the start-up
 hook an install of mmwsss puts into site-packages (``mmwsss-startup.pth``,
-see ``_mmwsss_startup.py``).  The model is the synthetic pipeline's final
+see ``mmwsss_startup.py``).  The model is the synthetic pipeline's final
 PSL++ segmentor (conftest's ``pipeline_run``).
 """
 import json
@@ -19,7 +19,8 @@ import pytest
 from conftest import REPO, run_tool
 from helpers import tiny_synthetic_options
 
-SEG_CONFIG = osp.join(REPO, 'configs', 'psl', 'psl_tinyres_synthetic.py')
+SEG_CONFIG = osp.join(REPO, 'configs', 'psl',
+                      'psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py')
 MMSEG_TEST = osp.join(REPO, 'tests', 'fixtures', 'mmseg_tools', 'test.py')
 STARTUP_PTH = 'mmwsss-startup.pth'
 
@@ -143,8 +144,9 @@ def test_runner_type_prepares_mmseg_train_configs(tmp_path, monkeypatch):
 
     from mmwsss.apis import WSSSRunner
     data, other = _own_data(tmp_path / 'DATA'), _own_data(tmp_path / 'VAL')
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'custom',
-                                   'psl_tinyres_custom.py'))
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs', 'custom',
+        'psl_tinyr18-d8_1xb16-12e_custom-long96.py'))
     assert cfg.runner_type == 'WSSSRunner'
     cfg.merge_from_dict({'data_root': data, 'work_dir': str(tmp_path),
                          'val_dataloader.dataset.data_root': other})
@@ -162,8 +164,9 @@ def test_data_root_that_reaches_no_dataset_is_an_error(tmp_path):
     from mmengine.config import Config
 
     from mmwsss.apis import prepare_config
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'custom',
-                                   'psl_tinyres_custom.py'))
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs', 'custom',
+        'psl_tinyr18-d8_1xb16-12e_custom-long96.py'))
     other = _own_data(tmp_path / 'other')
     cfg.merge_from_dict({'data_root': str(tmp_path), **{
         f'{loader}.dataset.data_root': other

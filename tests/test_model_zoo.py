@@ -37,13 +37,22 @@ def _models():
             for model in yaml.safe_load(_read(meta))['Models']]
 
 
+def _is_alias(path):
+    """A config that only gives another one a short name (its first line
+    says ``# Alias:``); the metafiles list the config it names."""
+    with open(path) as handle:
+        return handle.readline().startswith('# Alias:')
+
+
 def _configs():
-    """Every config under configs/ except the _base_ fragments."""
+    """Every config under configs/ except the _base_ fragments and
+    aliases."""
     return sorted(
         osp.relpath(p, REPO)
         for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                            recursive=True)
-        if '_base_' not in osp.relpath(p, REPO).split(osp.sep))
+        if '_base_' not in osp.relpath(p, REPO).split(osp.sep)
+        and not _is_alias(p))
 
 
 def _number_pattern(value):

@@ -14,7 +14,7 @@ import torch
 from conftest import REPO, run_tool
 from helpers import tiny_synthetic_options
 
-TEMPLATE = 'configs/custom/ae_psl_tinyres_custom.py'
+TEMPLATE = 'configs/custom/ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py'
 pytestmark = pytest.mark.subprocess
 
 
@@ -153,8 +153,8 @@ def test_mmseg_inference_apis_run_an_mmwsss_segmentor(pipeline_run,
     marker = osp.join(pipeline_run.work_dir, 'psl_plus', 'stage_done.json')
     checkpoint = osp.join(pipeline_run.work_dir, 'psl_plus', json.load(
         open(marker))['outputs']['checkpoint'])
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'psl',
-                                   'psl_tinyres_synthetic.py'))
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs', 'psl', 'psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py'))
     cfg.merge_from_dict(dict(
         o.split('=', 1) for o in tiny_synthetic_options(synthetic_root)))
     image = osp.join(synthetic_root, 'JPEGImages', 'train_00000.jpg')

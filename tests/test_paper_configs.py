@@ -21,8 +21,12 @@ from mmwsss.stages.pipeline import build_stage, pipeline_variables
 from mmwsss.utils.io import write_grey_map, write_label_png
 from conftest import REPO
 
-VOC_PIPELINE = osp.join(REPO, 'configs', 'stc', 'stc_vgg16_voc.py')
-HCP_PIPELINE = osp.join(REPO, 'configs', 'hcp', 'hcp_vgg16_voc.py')
+VOC_PIPELINE = osp.join(
+    REPO, 'configs', 'stc',
+    'stc-largefov_vgg16-d8_1xb20-3x6k_voc12aug-321x321.py')
+HCP_PIPELINE = osp.join(
+    REPO, 'configs', 'hcp',
+    'hcp-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py')
 
 
 def make_simple_folder(root):

@@ -222,7 +222,8 @@ def test_mode_inputs_are_checked(inputs, tmp_path):
 @pytest.mark.subprocess
 def test_tool_runs_and_scores(inputs, synthetic_root, tmp_path):
     _, dirs = inputs
-    config = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
+    config = osp.join(REPO, 'configs', 'cam',
+                      'cam_tinyr18-d8_1xb16-20e_synthetic-96x96.py')
     opts = ['--cfg-options'] + [
         f'cam_dataloader.dataset.{k}' for k in (
             f'data_root={synthetic_root}', 'num_train=24', 'num_val=8',

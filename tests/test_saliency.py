@@ -23,7 +23,8 @@ from mmwsss.utils.io import read_mask
 from conftest import SHARED_MISSING
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
+CONFIG = osp.join(REPO, 'configs', 'cam',
+                  'cam_tinyr18-d8_1xb16-20e_synthetic-96x96.py')
 
 
 def square_image(size=(96, 128), box=(30, 60, 40, 80)):

@@ -22,8 +22,9 @@ from PIL import Image
 from conftest import REPO, free_port, pipeline_options, run_tool
 from helpers import DATALOADERS
 
-PIPELINE = 'configs/ae_psl_tinyres_synthetic.py'
-CLASSIFIER = osp.join(REPO, 'configs', 'ae', 'ae_tinyres_synthetic.py')
+PIPELINE = 'configs/ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py'
+CLASSIFIER = osp.join(REPO, 'configs', 'ae',
+                      'ae_tinyr18-d8_1xb16-20-8-8e_synthetic-96x96.py')
 
 
 # ------------------------------------------------------------ unit checks
@@ -80,14 +81,20 @@ def test_bad_stage_arguments_are_named(init_scope):
 
 
 def test_child_pipelines_inherit_and_override_stages():
-    voc = Config.fromfile(osp.join(REPO, 'configs', 'ae_psl_vgg16_voc.py'))
-    coco = Config.fromfile(osp.join(REPO, 'configs', 'ae_psl_vgg16_coco.py'))
+    voc = Config.fromfile(osp.join(
+        REPO, 'configs',
+        'ae-psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py'))
+    coco = Config.fromfile(osp.join(
+        REPO, 'configs',
+        'ae-psl-largefov_vgg16-d8_1xb20-45k_coco2014-321x321.py'))
     r101 = Config.fromfile(osp.join(
-        REPO, 'configs', 'ae_psl_deeplabv3plus_r101_voc.py'))
+        REPO, 'configs',
+        'ae-psl-deeplabv3plus_r101-d8_1xb16-20k_voc12aug-512x512.py'))
     assert list(voc.stages) == list(coco.stages) == list(r101.stages)
     assert voc.stages.pseudo_labels.workers == 4  # overridden by the child
     assert voc.stages.pseudo_labels.mode == 'ae_saliency'  # from the base
-    assert coco.classifier == 'ae/ae_vgg16_coco2014.py'
+    assert coco.classifier == \
+        'ae/ae_vgg16-d8_1xb16-2-2-2-2e_coco2014-512x512.py'
     assert r101.classifier == voc.classifier
     assert r101.segmentor != voc.segmentor
     synthetic = Config.fromfile(osp.join(REPO, PIPELINE))
@@ -366,7 +373,7 @@ def test_test_tool_flags_and_split_swap(pipeline_run, synthetic_root,
     CRF post-processing, prediction PNGs, and another split by
     --cfg-options."""
     checkpoint = _final_checkpoint(pipeline_run.work_dir, 'psl_plus')
-    config = 'configs/psl/psl_tinyres_synthetic.py'
+    config = 'configs/psl/psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py'
     opts = [o.replace('common_cfg_options.', '')
             for o in pipeline_options(synthetic_root)]
 

@@ -238,7 +238,8 @@ def test_synthetic_stc_pipeline_end_to_end(synthetic_root, tmp_path):
     opts += [f'stages.{s}.max_empty_share=1.0'
              for s in ('i_labels', 'e_labels')]
     work = tmp_path / 'stc'
-    run_tool('tools/train.py', 'configs/stc/stc_tinyres_synthetic.py',
+    run_tool('tools/train.py',
+             'configs/stc/stc_tinyr18-d8_1xb16-36-12-12e_synthetic-96x96.py',
              '--work-dir', str(work), '--cfg-options',
              f'data_root={synthetic_root}', *opts)
     simple = open(work / 'split' / 'simple.txt').read().split()
@@ -269,7 +270,7 @@ def test_synthetic_stc_pipeline_end_to_end(synthetic_root, tmp_path):
 
 def test_stc_configs_name_their_networks():
     from mmengine.config import Config
-    for name in ('stc_tinyres_synthetic.py', ):
+    for name in ('stc_tinyr18-d8_1xb16-36-12-12e_synthetic-96x96.py', ):
         cfg = Config.fromfile(osp.join(REPO, 'configs', 'stc', name))
         assert list(cfg.stages)[:3] == ['saliency', 'split', 'i_dcnn']
         assert cfg.final_model == 'p_dcnn'
@@ -323,8 +324,9 @@ def test_split_tool_writes_lists_and_sheet(synthetic_root, tmp_path):
         ('data_root', synthetic_root), ('num_train', 24), ('num_val', 8),
         ('image_size', 64))]
     result = run_tool('tools/split_simple_complex.py',
-                      'configs/stc/dcnn_tinyres_synthetic.py', '--out-dir',
-                      str(out), '--rules', 'max_outside=0.2',
+                      'configs/stc/'
+                      'stc-dcnn_tinyr18-d8_1xb16-12e_synthetic-96x96.py',
+                      '--out-dir', str(out), '--rules', 'max_outside=0.2',
                       '--cfg-options', *opts)
     simple = open(out / 'simple.txt').read().split()
     complex_ = open(out / 'complex.txt').read().split()

@@ -15,7 +15,8 @@ import pytest
 from conftest import REPO, run_tool
 from helpers import tiny_synthetic_options
 
-CONFIG = osp.join(REPO, 'configs', 'psl', 'psl_tinyres_synthetic.py')
+CONFIG = osp.join(REPO, 'configs', 'psl',
+                  'psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py')
 OTHER_CLASSES = ('background', 'cat', 'dog', 'cow', 'sheep')
 
 

@@ -11,8 +11,10 @@ import torch
 from conftest import REPO, free_port, run_tool
 from helpers import tiny_synthetic_options
 
-CONFIG = osp.join(REPO, 'configs', 'cam', 'cam_tinyres_synthetic.py')
-AE_CONFIG = osp.join(REPO, 'configs', 'ae', 'ae_tinyres_synthetic.py')
+CONFIG = osp.join(REPO, 'configs', 'cam',
+                  'cam_tinyr18-d8_1xb16-20e_synthetic-96x96.py')
+AE_CONFIG = osp.join(REPO, 'configs', 'ae',
+                     'ae_tinyr18-d8_1xb16-20-8-8e_synthetic-96x96.py')
 pytestmark = pytest.mark.subprocess
 
 

@@ -15,8 +15,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmwsss import weights
-from mmwsss.weights import Source, Weight
+from mmwsss.utils import weights
+from mmwsss.utils.weights import Source, Weight
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PAYLOAD = b'fake weights\n'
@@ -187,7 +187,8 @@ def test_u2netp_model_path_takes_a_name(folders):
 
 def test_config_names_stay_names():
     from mmwsss.utils.paths import resolve_config_paths
-    path = osp.join(REPO, 'configs', 'psl', 'psl_mbv2_20e_msrc17.py')
+    path = osp.join(REPO, 'configs', 'psl',
+                    'psl_mbv2-d32_1xb16-20e_msrc17-224x320.py')
     cfg = Config.fromfile(path)
     cfg.saliency = dict(type='U2NetpSaliency', model_path='u2netp')
     resolve_config_paths(cfg, path)

@@ -170,7 +170,9 @@ def test_a_tampered_marker_never_reaches_the_unpickler(tmp_path):
         stage='psl_plus', type='TrainStage', run_id='x', files={},
         outputs=dict(checkpoint=str(payload)))))
     result = run_tool('tools/test.py',
-                      osp.join(REPO, 'configs', 'ae_psl_tinyres_synthetic.py'),
+                      osp.join(
+                          REPO, 'configs',
+                          'ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py'),
                       str(work), check=False)
     assert result.returncode != 0
     assert 'outside the stage folder' in result.stderr
@@ -304,8 +306,9 @@ def test_train_tool_ends_bad_input_with_a_message_not_a_traceback(
         tmp_path):
     from conftest import run_tool
     result = run_tool('tools/train.py', osp.join(
-        REPO, 'configs', 'ae_psl_tinyres_synthetic.py'), '--work-dir',
-        str(tmp_path / 'w'), '--cfg-options', 'seed=123', check=False)
+        REPO, 'configs', 'ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py'),
+        '--work-dir', str(tmp_path / 'w'), '--cfg-options', 'seed=123',
+        check=False)
     assert result.returncode == 1
     assert 'Traceback' not in result.stderr
     assert "train.py: error:" in result.stderr

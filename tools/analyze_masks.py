@@ -4,10 +4,12 @@ foreground, wrong class (and ignored pixels), as a Markdown table, a JSON
 file and one PNG of per-class stacked bars.
 
     # pseudo masks of the training images
-    python tools/analyze_masks.py configs/ae/ae_mbv2_msrc17.py \\
-        work_dirs/ae_psl_mbv2_msrc17/pseudo_labels/labels
+    python tools/analyze_masks.py \\
+        configs/ae/ae_mbv2-d16_1xb16-6-3-3e_msrc17-256x256.py \\
+        work_dirs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320/pseudo_labels/labels
     # predictions on val (tools/test.py ... --out preds/)
-    python tools/analyze_masks.py configs/psl/psl_mbv2_30e_msrc17.py preds/ \\
+    python tools/analyze_masks.py \\
+        configs/psl/psl_mbv2-d32_1xb16-20e_msrc17-224x320.py preds/ \\
         --dataset-key test_dataloader
 
 Evaluation only: it reads the ground-truth masks of the chosen split.

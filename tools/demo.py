@@ -1,5 +1,6 @@
 """The README main job: the whole AE-PSL pipeline on the embedded synthetic
-data (configs/ae_psl_tinyres_synthetic.py), on the CPU, with no download.
+data (configs/ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py), on the CPU,
+with no download.
 
 Generates the data, then runs every stage: the adversarial-erasing
 classifier, saliency, saliency-guided pseudo masks, PSL, PSL++ masks (dense
@@ -18,7 +19,8 @@ from mmwsss.stages import run_stages
 from mmwsss.utils.paths import DATALOADERS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEMO_CONFIG = osp.join(REPO, 'configs', 'ae_psl_tinyres_synthetic.py')
+DEMO_CONFIG = osp.join(REPO, 'configs',
+                       'ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py')
 
 
 def parse_args():

@@ -4,7 +4,7 @@
     python tools/download_weights.py --list        # the table
 
 Each weight is looked for in the weights folders and downloaded from its
-source when missing (see :mod:`mmwsss.weights`: ``$MMWSSS_WEIGHTS``, then
+source when missing (see :mod:`mmwsss.utils.weights`: ``$MMWSSS_WEIGHTS``, then
 ``~/.cache/mmwsss/weights``); its sha256 is checked either way.  Run it once
 on a machine that is online, then copy the folder to an offline one and
 point ``MMWSSS_WEIGHTS`` at it.  Exit status 1 when a weight is missing or
@@ -14,8 +14,8 @@ import argparse
 import sys
 from typing import List
 
-from mmwsss.weights import (URI_PREFIX, WEIGHTS, resolve_weight,
-                            search_folders, table_text)
+from mmwsss.utils.weights import (URI_PREFIX, WEIGHTS, resolve_weight,
+                                  search_folders, table_text)
 from tool_setup import run_main
 
 

@@ -10,7 +10,7 @@ shard.  The default ``--out-dir`` is where the HCP classifier configs read
 them standalone: ``<data_root>/proposals``.
 
     python tools/make_proposals.py \
-        configs/hcp/hcp-classifier_mbv2_12e_msrc17.py --val
+        configs/hcp/hcp-classifier_mbv2-d16_1xb16-12e_msrc17-long320.py --val
 """
 import argparse
 import os.path as osp

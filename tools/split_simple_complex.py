@@ -12,7 +12,8 @@ The rules read saliency maps from ``--saliency-dir``: maps missing there
 are made first with the config's ``saliency`` backend (finished ones are
 kept, so an interrupted run continues).
 
-    python tools/split_simple_complex.py configs/stc/dcnn_mbv2_20e_msrc17.py \\
+    python tools/split_simple_complex.py \\
+        configs/stc/stc-dcnn_mbv2-d32_1xb16-20e_msrc17-224x320.py \\
         --out-dir work_dirs/split
 """
 import argparse

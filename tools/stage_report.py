@@ -7,13 +7,14 @@ percent of all errors), test metrics, and what each mask stage wrote
 (shares of background / object / ignored pixels, labelled images left
 without any object).
 
-    python tools/stage_report.py work_dirs/ae_psl_mbv2_msrc17 [--json OUT]
+    python tools/stage_report.py \\
+        work_dirs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320 [--json OUT]
 
 ``--html`` also writes a page to look at, ``W/report.html`` (or the path
 given) with its thumbnails beside it in ``report_files/``: the same table
 with bars, the ladder of pseudo masks with per-class IoU and the split of
 their errors, and a few training images beside each step's output
-(:mod:`mmwsss.visualization.html_report`; it opens from disk, no server).
+(:mod:`mmwsss.reports.html_report`; it opens from disk, no server).
 """
 import argparse
 import json
@@ -117,7 +118,7 @@ def main():
 def write_html(args, rows) -> None:
     """The page; imported here, as it needs mmwsss (torch) and the plain
     report does not."""
-    from mmwsss.visualization.html_report import write_html_report
+    from mmwsss.reports.html_report import write_html_report
     path = write_html_report(args.work_dir, rows, args.html or None,
                              samples=args.samples, data_root=args.data_root)
     print(f'\nHTML report: {path}')

@@ -1,6 +1,7 @@
 """Train a model from an mmwsss / MMSeg config (mmseg's train.py idiom).
 
-A config with ``stages`` (e.g. configs/ae_psl_vgg16_voc.py) is a whole
+A config with ``stages`` (e.g.
+configs/ae-psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py) is a whole
 multi-stage method: every stage runs in order in ``work_dir/<stage>/``,
 complete stages are skipped, so the same command resumes after a crash;
 ``--stage NAME`` runs one stage.

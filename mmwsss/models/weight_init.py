@@ -1,9 +1,10 @@
 """Checkpoint schemes of mmwsss: weights named by the weights table, and
 pretrained weights in another repository's layout, loaded directly.
 
-``mmwsss-weights://NAME`` loads a weight of :data:`mmwsss.weights.WEIGHTS`
-(found in the weights folders or downloaded, checksum checked; see
-:mod:`mmwsss.weights`), so configs name a weight, not a machine's path.
+``mmwsss-weights://NAME`` loads a weight of
+:data:`mmwsss.utils.weights.WEIGHTS` (found in the weights folders or
+downloaded, checksum checked; see :mod:`mmwsss.utils.weights`), so configs
+name a weight, not a machine's path.
 
 ImageNet weights may come in whatever layout their source used (the
 MobileNetV2 of the table is tonylins' ``features.N`` layout).  Rather than
@@ -29,7 +30,7 @@ import torch
 from mmengine.runner.checkpoint import (CheckpointLoader, _load_checkpoint,
                                         load_from_local)
 
-from mmwsss.weights import URI_PREFIX, resolve_weight
+from mmwsss.utils.weights import URI_PREFIX, resolve_weight
 
 # blocks per MobileNetV2 stage (the n column of the paper's t, c, n, s table)
 _MBV2_BLOCKS_PER_LAYER = (1, 2, 3, 4, 3, 3, 1)
@@ -72,7 +73,7 @@ CONVERTERS: Dict[str, Callable[[dict], dict]] = dict(
 
 def load_converted(checkpoint: str, converter: str) -> OrderedDict:
     """Read ``checkpoint`` (a path or a weight name, see
-    :func:`mmwsss.weights.resolve_weight`) and convert its keys with
+    :func:`mmwsss.utils.weights.resolve_weight`) and convert its keys with
     ``converter``."""
     if converter not in CONVERTERS:
         raise KeyError(f'unknown weight converter {converter!r}; known: '

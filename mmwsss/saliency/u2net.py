@@ -1,9 +1,9 @@
 """U^2-Net-p salient object detection through onnxruntime.
 
 onnxruntime rather than torch because the model ships as an ONNX file
-(weight ``u2netp`` of :mod:`mmwsss.weights`, rembg's export) and runs fast
-on CPU without a torch re-implementation of the network.  ``model_path``
-is a path or that weight's name (``mmwsss-weights://u2netp`` or
+(weight ``u2netp`` of :mod:`mmwsss.utils.weights`, rembg's export) and
+runs fast on CPU without a torch re-implementation of the network.
+``model_path`` is a path or that weight's name (``mmwsss-weights://u2netp`` or
 ``u2netp``), found in the weights folders or downloaded.
 """
 from typing import List, Optional, Sequence
@@ -13,7 +13,7 @@ import numpy as np
 
 from mmwsss.compat import missing_extra
 from mmwsss.registry import SALIENCY
-from mmwsss.weights import resolve_weight
+from mmwsss.utils.weights import resolve_weight
 from .base import SaliencyBackend, check_inputs, minmax_normalise
 
 try:  # the "saliency" extra; without it mmwsss imports, U2NetpSaliency stops

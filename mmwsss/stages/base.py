@@ -5,8 +5,9 @@ saliency maps, write pseudo masks, train the segmentor...).  A pipeline
 config keys its stages by name, so a child config can change one stage of
 its ``_base_`` pipeline (or drop it with ``None``)::
 
-    classifier = 'ae/ae_vgg16_voc.py'        # pipeline-level placeholders
-    segmentor = 'psl/psl_largefov_vgg16_6k_voc12aug.py'
+    # pipeline-level placeholders
+    classifier = 'ae/ae_vgg16-d8_1xb16-5-5-5-5e_voc12aug-512x512.py'
+    segmentor = 'psl/psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py'
     stages = dict(
         psl=dict(type='TrainStage',           # a registered stage kind
                  config='{segmentor}',        # an ordinary config

@@ -13,14 +13,14 @@ found nowhere is made absolute against the project root, so the error that
 follows names the file that was looked for.  Weights named by the weights
 table (``mmwsss-weights://NAME``, also behind a converter scheme, or a bare
 NAME as a saliency ``model_path``) are no paths and stay as they are:
-:mod:`mmwsss.weights` finds them.
+:mod:`mmwsss.utils.weights` finds them.
 """
 import os.path as osp
 from typing import Iterator, List, Optional, Tuple
 
 from mmengine.config import Config
 
-from mmwsss.weights import names_a_weight
+from mmwsss.utils.weights import names_a_weight
 
 #: every dataloader of a config (dataset roots resolved, class counts
 #: checked), the one list of their names

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from mmwsss.utils.io import IGNORE_INDEX, atomic_write, read_mask
-from .html_report import page
+from .html_page import page
 
 INDEX_FILE = 'index.html'
 _CSS = ('<style>.grid{display:flex;flex-wrap:wrap;gap:10px}'

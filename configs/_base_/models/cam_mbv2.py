@@ -12,7 +12,7 @@ model = dict(
         out_indices=(6, ),
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=True,
-        # tonylins' ImageNet file (mmwsss.weights), converted when loaded
+        # tonylins' ImageNet file (mmwsss.utils.weights), converted when loaded
         init_cfg=dict(
             type='Pretrained',
             checkpoint='mobilenetv2_tonylins://'

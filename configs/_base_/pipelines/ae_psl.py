@@ -3,8 +3,8 @@
 # drops (`name=None`) the stages it needs to:
 #
 #   _base_ = ['_base_/pipelines/ae_psl.py']
-#   classifier = 'ae/ae_vgg16_voc.py'
-#   segmentor = 'psl/psl_largefov_vgg16_6k_voc12aug.py'
+#   classifier = 'ae/ae_vgg16-d8_1xb16-5-5-5-5e_voc12aug-512x512.py'
+#   segmentor = 'psl/psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py'
 #
 # Every stage works in <work_dir>/<stage>/ and writes stage_done.json when
 # complete; the same command resumes.  Stage configs are relative to the

@@ -4,9 +4,9 @@
 # masks, and PSL trains on the completed masks.  A child pipeline adds this
 # fragment to its bases and names its AffinityNet config:
 #
-#   _base_ = ['../ae_psl_mbv2_msrc17.py',
+#   _base_ = ['../ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py',
 #             '../_base_/pipelines/affinity_rung.py']
-#   affinity = '../affinity/affinity_mbv2_8e_msrc17.py'
+#   affinity = '../affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py'
 #   stages = {{_base_.affinity_stages}}
 #
 # (MMEngine refuses a key two bases both set, so the stages come under

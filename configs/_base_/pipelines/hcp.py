@@ -12,8 +12,8 @@
 # A child names the two configs; stage configs are relative to the child.
 #
 #   _base_ = ['../_base_/pipelines/hcp.py']
-#   classifier = 'hcp-classifier_mbv2_12e_msrc17.py'
-#   segmentor = '../stc/dcnn_mbv2_20e_msrc17.py'
+#   classifier = 'hcp-classifier_mbv2-d16_1xb16-12e_msrc17-long320.py'
+#   segmentor = '../stc/stc-dcnn_mbv2-d32_1xb16-20e_msrc17-224x320.py'
 classifier = None
 segmentor = None
 final_model = 'segmentation'

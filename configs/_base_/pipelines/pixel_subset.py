@@ -3,7 +3,7 @@
 # true masks, the rest stays tags only (README, "A few pixel masks").  A
 # child pipeline adds this fragment to its bases and names the list:
 #
-#   _base_ = ['../ae_psl_mbv2_msrc17.py',
+#   _base_ = ['../ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py',
 #             '../_base_/pipelines/pixel_subset.py']
 #   pixel_list = 'ImageSets/Segmentation/train_pixel_10pct.txt'
 pixel_list = None

@@ -11,7 +11,7 @@
 # pipeline loads LoadSegTargets); stage configs are relative to the child.
 #
 #   _base_ = ['../_base_/pipelines/stc.py']
-#   dcnn = 'dcnn_mbv2_20e_msrc17.py'
+#   dcnn = 'stc-dcnn_mbv2-d32_1xb16-20e_msrc17-224x320.py'
 dcnn = None
 final_model = 'p_dcnn'
 stages = dict(
