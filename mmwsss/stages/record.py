@@ -8,6 +8,18 @@ stage's resolved config, its own settings, its inputs (each producer's
 run, or a user path's stat) and what its datasets hold
 (:mod:`mmwsss.stages.dataset_record`), so a change can be named.  A
 marker's output paths must stay inside its stage folder.
+
+Worker counts (dataloader ``num_workers``, a stage's ``workers`` and
+``crf_workers``) are left out of the fingerprint: ``'auto'`` resolves to
+the machine's cores (:mod:`mmwsss.utils.workers`), and a work dir moved to
+a bigger machine, or run with more workers, must keep its finished
+stages.  They decide how fast a step runs; per-image outputs do not depend
+on them (``tests/test_ranks.py``), while a training loader's count does
+decide which worker draws each augmentation, i.e. a run of the same
+recipe with other random draws, not another recipe.  Markers written
+before this rule hashed the counts; they are compared with a digest that
+keeps them (``'auto'`` read as this machine's count), so an existing work
+dir is not invalidated by the change.
 """
 import hashlib
 import json
@@ -21,6 +33,7 @@ from mmengine.config import Config
 
 from mmwsss.utils.io import atomic_write
 from mmwsss.utils.paths import is_inside
+from mmwsss.utils.workers import WORKER_KEYS, pool_workers
 from .base import BaseStage
 from .graph import StageError, _producer
 
@@ -32,6 +45,11 @@ TRAINING_SPLITS = ('train_dataloader', 'cam_dataloader')
 # keys of a resolved stage config that say where, not what
 _LOCATION_KEYS = ('work_dir', 'launcher', 'experiment_name', 'resume',
                   'load_from')
+#: keys that say how many processes, not what they make (module docstring)
+_SPEED_KEYS = WORKER_KEYS + ('persistent_workers', 'prefetch_factor')
+#: the fingerprint part that says worker counts were left out
+SCHEME = 'scheme'
+SCHEME_VERSION = 'no-workers'
 
 
 def read_marker(stage_dir: str, name: str = MARKER) -> Optional[dict]:
@@ -118,26 +136,60 @@ def path_identity(path: str) -> str:
     return path
 
 
+class Fingerprint(dict):
+    """A stage's fingerprint parts; ``legacy`` holds the parts as markers
+    written before worker counts were left out hash them (never stored)."""
+    legacy: Dict[str, str] = {}
+
+
+def _without_speed(value):
+    """``value`` with every worker-count key removed, at any depth."""
+    if isinstance(value, dict):
+        return {k: _without_speed(v) for k, v in value.items()
+                if k not in _SPEED_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [_without_speed(v) for v in value]
+    return value
+
+
+def _auto_resolved(settings: dict) -> dict:
+    """A stage's settings with ``'auto'`` worker counts as this machine
+    resolves them (what an older marker would have hashed for them)."""
+    return {k: (pool_workers(v) if k in WORKER_KEYS and isinstance(v, str)
+                else v) for k, v in settings.items()}
+
+
 def fingerprint(stage: BaseStage, cfg: Config, identity: Dict[str, str],
                 work_dir: str) -> Dict[str, str]:
     """What makes a stage's outputs what they are, hashed per part so a
     change can be named.  Paths inside the work dir count relative to it,
-    so a moved work dir is still the same pipeline."""
+    so a moved work dir is still the same pipeline; worker counts do not
+    count (module docstring)."""
     resolved = {k: v for k, v in cfg.to_dict().items()
                 if k not in _LOCATION_KEYS}
+    settings = stage.settings()
 
     def digest(value) -> str:
         text = json.dumps(value, sort_keys=True, default=str)
         text = text.replace(work_dir, '{work_dir}')
         return hashlib.sha1(text.encode()).hexdigest()[:16]
 
-    return dict(config=digest(resolved), settings=digest(stage.settings()),
-                **{f'input {k}': v for k, v in identity.items()})
+    prints = Fingerprint(config=digest(_without_speed(resolved)),
+                         settings=digest(_without_speed(settings)),
+                         **{f'input {k}': v for k, v in identity.items()})
+    prints[SCHEME] = SCHEME_VERSION
+    prints.legacy = dict(config=digest(resolved),
+                         settings=digest(_auto_resolved(settings)))
+    return prints
 
 
 def _changes(old: dict, new: dict) -> List[str]:
     """Parts of a fingerprint that differ; a part the old record lacks was
-    not recorded then (an older mmwsss), which is no evidence of change."""
+    not recorded then (an older mmwsss), which is no evidence of change.
+    An old record without the worker rule is compared with the new one's
+    legacy digests (module docstring)."""
+    if SCHEME not in old and isinstance(new, Fingerprint):
+        new = dict(new, **new.legacy)
     return sorted(k for k in set(old) | set(new)
                   if k in old and old.get(k) != new.get(k))
 

@@ -29,6 +29,7 @@ from mmengine.utils import ProgressBar
 from torch.utils.data import DataLoader, Subset
 
 from .io import image_stem
+from .workers import WorkerCount, loader_workers, pool_workers
 
 
 class ImageShard:
@@ -73,12 +74,13 @@ class ImageShard:
 
     # ----------------------------------------------------------- loading
     def loader(self, batch_size: int = 1,
-               num_workers: int = 0) -> DataLoader:
+               num_workers: WorkerCount = 0) -> DataLoader:
         """Batches of the images still to do, through the dataset's
         pipeline (no shuffling), collated for a model's data
-        preprocessor."""
+        preprocessor (``num_workers='auto'``: :func:`loader_workers`)."""
         return DataLoader(Subset(self.dataset, self.todo),
-                          batch_size=batch_size, num_workers=num_workers,
+                          batch_size=batch_size,
+                          num_workers=loader_workers(num_workers),
                           collate_fn=pseudo_collate, shuffle=False)
 
     def info_batches(self, batch_size: int = 1) -> Iterator[List[dict]]:
@@ -148,17 +150,19 @@ class WorkerMap:
 
 
 @contextlib.contextmanager
-def worker_pool(num_workers: int) -> Iterator[WorkerMap]:
+def worker_pool(num_workers: WorkerCount) -> Iterator[WorkerMap]:
     """A :class:`WorkerMap` over ``num_workers`` processes, alive for the
     whole ``with`` block (one start-up per step, not per batch).
 
     ``fn`` must be a module-level function; tasks and results travel
     through pipes, so a task should carry paths and small arrays and
     return small results (a label map, a count), not full probability
-    maps.  With ``num_workers <= 1`` everything runs in this process.
-    Processes are forked where the OS allows, so they inherit the
-    imported modules.
+    maps.  With ``num_workers <= 1`` everything runs in this process;
+    ``'auto'`` (or ``None``) takes this rank's cores
+    (:func:`mmwsss.utils.workers.pool_workers`).  Processes are forked
+    where the OS allows, so they inherit the imported modules.
     """
+    num_workers = pool_workers(num_workers)
     if num_workers <= 1:
         yield WorkerMap()
         return
