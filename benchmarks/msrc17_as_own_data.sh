@@ -3,13 +3,13 @@
 # folder (no masks), the template pipeline, masks inferred for MSRC-17 val
 # (never in the folder) scored against their ground truth; compare with the
 # MSRC-17 pipeline's val mIoU (benchmarks/msrc17_ae_psl.sh).
-#   bash benchmarks/msrc17_as_own_data.sh       # W=work_dirs/... to change
+#   bash benchmarks/msrc17_as_own_data.sh   # W=work_dirs/..., TEMPLATE=config to change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${W:-work_dirs/own_data_msrc17}
 DATA="$W/data"
 python benchmarks/msrc17_as_own_data.py make-folder "$DATA"
-TEMPLATE=configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py
+TEMPLATE=${TEMPLATE:-configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py}
 python tools/train.py $TEMPLATE --work-dir "$W" --allow-rare \
     --cfg-options data_root="$DATA"
 python tools/stage_report.py "$W"
