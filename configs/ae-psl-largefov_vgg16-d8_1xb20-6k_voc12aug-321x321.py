@@ -11,6 +11,5 @@
 _base_ = ['_base_/pipelines/ae_psl.py']
 classifier = 'ae/ae_vgg16-d8_1xb16-5-5-5-5e_voc12aug-512x512.py'
 segmentor = 'psl/psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py'
-# per-image stages: 4 CRF processes on a GPU machine's CPUs
-stages = dict(pseudo_labels=dict(workers=4),
-              psl_plus_labels=dict(crf_workers=4))
+# per-image stages (pseudo masks, CRF) use every core of the machine
+# ('auto', mmwsss/utils/workers.py)

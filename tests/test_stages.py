@@ -91,7 +91,7 @@ def test_child_pipelines_inherit_and_override_stages():
         REPO, 'configs',
         'ae-psl-deeplabv3plus_r101-d8_1xb16-20k_voc12aug-512x512.py'))
     assert list(voc.stages) == list(coco.stages) == list(r101.stages)
-    assert voc.stages.pseudo_labels.workers == 4  # overridden by the child
+    assert voc.stages.pseudo_labels.workers == 'auto'  # from the base
     assert voc.stages.pseudo_labels.mode == 'ae_saliency'  # from the base
     assert coco.classifier == \
         'ae/ae_vgg16-d8_1xb16-2-2-2-2e_coco2014-512x512.py'
@@ -99,6 +99,8 @@ def test_child_pipelines_inherit_and_override_stages():
     assert r101.segmentor != voc.segmentor
     synthetic = Config.fromfile(osp.join(REPO, PIPELINE))
     assert synthetic.stages.test_crf is None  # dropped by the child
+    assert synthetic.stages.pseudo_labels.workers == 1  # overridden
+    assert synthetic.stages.pseudo_labels.mode == 'ae_saliency'
 
 
 def _marker(stage_dir, outputs, files=None, run_id='r1'):

@@ -9,5 +9,4 @@
 _base_ = ['../_base_/pipelines/hcp.py']
 classifier = 'hcp-classifier_vgg16-d16_1xb16-10e_voc12aug-long500.py'
 segmentor = '../stc/stc-dcnn-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py'
-# per-image proposal search on 4 processes (a GPU machine's CPUs)
-stages = dict(proposals=dict(workers=4))
+# per-image proposal search uses every core of the machine ('auto')

@@ -13,6 +13,7 @@ from mmwsss.apis import init_model
 from mmwsss.proposals import (make_localization_maps, make_proposals,
                               score_proposals)
 from mmwsss.registry import STAGES
+from mmwsss.utils.workers import WorkerCount
 from .base import Port, StageContext, ToolStage, stage_device
 
 
@@ -28,7 +29,7 @@ class ProposalStage(ToolStage):
 
     def __init__(self, dataset_keys: Sequence[str] = ('cam_dataloader',
                                                       'val_dataloader'),
-                 workers: int = 1, **kwargs) -> None:
+                 workers: WorkerCount = 'auto', **kwargs) -> None:
         super().__init__(**kwargs)
         self.dataset_keys = tuple(dataset_keys)
         self.workers = workers

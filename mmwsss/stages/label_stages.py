@@ -33,6 +33,7 @@ from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
 from mmwsss.registry import STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.io import atomic_write
+from mmwsss.utils.workers import WorkerCount
 from mmwsss.visualization import plot_error_bars, write_simple_sheet
 from .base import MaskStage, Port, StageContext, ToolStage, stage_device
 
@@ -94,7 +95,8 @@ class PseudoLabelStage(MaskStage):
                   saliency=Port('maps', required=False))
 
     def __init__(self, mode: str = 'ae_saliency', crf: Optional[str] = None,
-                 workers: int = 1, fuse_steps: Optional[int] = None,
+                 workers: WorkerCount = 'auto',
+                 fuse_steps: Optional[int] = None,
                  bg_threshold: Optional[float] = None,
                  saliency_threshold: Optional[float] = None,
                  cam_threshold: Optional[float] = None, **kwargs) -> None:
@@ -168,7 +170,8 @@ class PredictedLabelStage(MaskStage):
                   keep=Port('masks', required=False))
 
     def __init__(self, crf: Optional[str] = None,
-                 use_cls_weights: bool = False, crf_workers: int = 1,
+                 use_cls_weights: bool = False,
+                 crf_workers: WorkerCount = 'auto',
                  absent_classes: str = 'merge', **kwargs) -> None:
         super().__init__(**kwargs)
         self.crf, self.use_cls_weights = crf, use_cls_weights

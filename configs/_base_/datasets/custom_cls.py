@@ -36,16 +36,16 @@ split = dict(
     labels_file='labels.txt',
     data_prefix=dict(img_path='images'))
 train_dataloader = dict(
-    num_workers=2,
+    num_workers='auto',
     persistent_workers=True,
     dataset=dict(**split, split='train', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers='auto',
     persistent_workers=True,
     dataset=dict(**split, split='val', pipeline=test_pipeline))
 test_dataloader = val_dataloader
 cam_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers='auto',
     dataset=dict(**split, split='train', pipeline=test_pipeline))

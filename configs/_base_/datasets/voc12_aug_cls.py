@@ -37,10 +37,13 @@ train_split = dict(
     ann_file='ImageSets/Segmentation/train_aug.txt')
 val_split = dict(train_split, ann_file='ImageSets/Segmentation/val.txt')
 train_dataloader = dict(
-    num_workers=4,
+    num_workers='auto',
     persistent_workers=True,
     dataset=dict(**train_split, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=1, num_workers=4, persistent_workers=True, dataset=val_split)
+    batch_size=1,
+    num_workers='auto',
+    persistent_workers=True,
+    dataset=val_split)
 test_dataloader = val_dataloader
-cam_dataloader = dict(batch_size=1, num_workers=4, dataset=train_split)
+cam_dataloader = dict(batch_size=1, num_workers='auto', dataset=train_split)

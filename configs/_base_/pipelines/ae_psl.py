@@ -32,7 +32,7 @@ stages = dict(
     #    they agree, ignored where they disagree
     pseudo_labels=dict(
         type='PseudoLabelStage', config='{classifier}', mode='ae_saliency',
-        fuse_steps=3, workers=2,
+        fuse_steps=3, workers='auto',
         inputs=dict(regions='classifier.regions', cams='cams.cams',
                     saliency='saliency.maps')),
     # 5. PSL: segmentation + classification branch + online masks
@@ -44,7 +44,7 @@ stages = dict(
     # 6. PSL++: predict train, re-weight by the branch, keep labelled
     #    classes, dense CRF; retrain on those masks
     psl_plus_labels=dict(type='PSLPlusLabelStage', config='{segmentor}',
-                         crf='deeplab', crf_workers=2,
+                         crf='deeplab', crf_workers='auto',
                          inputs=dict(checkpoint='psl.checkpoint')),
     psl_plus=dict(type='TrainStage', config='{segmentor}',
                   inputs=dict(masks='psl_plus_labels.labels'),
