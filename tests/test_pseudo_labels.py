@@ -253,3 +253,52 @@ def test_classes_never_alone_finds_tags_that_always_come_together():
     assert classes_never_alone([[1, 2, 4], [2]]) == [(1, [2, 4], 1),
                                                      (4, [1, 2], 1)]
     assert classes_never_alone([[1], [2], [1, 2]]) == []
+
+
+def test_cue_counts_say_where_saliency_and_classes_disagree():
+    """The train-side signals of mmwsss.pseudo_labels.cue_checks on a 4x4
+    image: class 3 claims the top half, class 7 the top-right quarter and
+    the right column; saliency covers the top half and the left column."""
+    from mmwsss.pseudo_labels.cue_checks import image_cue_counts
+    regions = np.zeros((1, 2, 4, 4), bool)
+    regions[0, 0, :2, :] = True  # class 3: 8 cells
+    regions[0, 1, :2, 2:] = True  # class 7: 4 of them too ...
+    regions[0, 1, 2:, 3] = True  # ... and 2 below, not salient
+    saliency = np.zeros((4, 4), np.float32)
+    saliency[:2, :] = 1.0
+    saliency[:, 0] = 1.0  # 2 salient cells nobody claims
+    cues = dict(shape=(4, 4), labels=[3, 7], cams=None, regions=regions,
+                saliency=saliency)
+    counts = image_cue_counts(cues, 'ae_saliency',
+                              dict(fuse_steps=1, saliency_threshold=0.5,
+                                   cam_threshold=0.1))
+    assert counts == dict(salient=10, salient_unclaimed=2, mined=10,
+                          mined_not_salient=2, claimed=8, contested=4)
+    assert image_cue_counts(dict(cues, labels=[]), 'ae_saliency', {}) == {}
+
+
+def test_folder_tally_counts_tags_without_a_pixel(tmp_path):
+    """A tag whose class got no pixel of its image is a lost tag (a small
+    object the cues missed), counted without any ground truth."""
+    from mmwsss.pseudo_labels import tally_label_folder
+    from mmwsss.utils.io import write_label_png
+
+    class Images:
+        infos = [dict(img_path='a.jpg', img_labels=[1, 2]),
+                 dict(img_path='b.jpg', img_labels=[2]),
+                 dict(img_path='c.jpg', img_labels=[])]
+
+        def __len__(self):
+            return len(self.infos)
+
+        def get_data_info(self, index):
+            return self.infos[index]
+
+    masks = dict(a=[[1, 1], [0, 255]], b=[[2, 0], [0, 0]], c=[[0, 0]] * 2)
+    for stem, mask in masks.items():
+        write_label_png(str(tmp_path / f'{stem}.png'),
+                        np.array(mask, np.uint8), [[0, 0, 0]] * 3)
+    tally = tally_label_folder(Images(), str(tmp_path))
+    assert tally['lost_tags'] == 1  # a's class 2
+    assert tally['lost_tag_share'] == pytest.approx(100.0 / 3)
+    assert tally['empty_labelled_images'] == 0

@@ -436,6 +436,10 @@ def test_stage_report_lists_stages_and_results(pipeline_run):
     masks = next(line for line in out.splitlines()
                  if line.startswith('| pseudo_labels |'))
     assert 'ignored_pixels' in masks and 'empty_labelled_images' in masks
+    # train-side signals: lost tags, and where saliency and classes disagreed
+    for key in ('lost_tag_share', 'salient_unclaimed', 'mined_not_salient',
+                'contested'):
+        assert key in masks
 
 
 def test_stage_report_skips_folders_that_are_not_stages(tmp_path):

@@ -5,7 +5,9 @@ result, as a Markdown table: pseudo-mask scores with the split of their
 errors (false background / false foreground / wrong class / ignored, in
 percent of all errors), test metrics, and what each mask stage wrote
 (shares of background / object / ignored pixels, labelled images left
-without any object).
+without any object, tags whose class got no pixel) and, for the
+saliency-guided masks, how often their cues disagreed
+(:mod:`mmwsss.pseudo_labels.cue_checks`).
 
     python tools/stage_report.py \\
         work_dirs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320 [--json OUT]
@@ -24,6 +26,9 @@ import os.path as osp
 MARKER = 'stage_done.json'  # as mmwsss.stages.MARKER (no torch import here)
 STARTED = 'stage_started.json'  # written when a stage starts
 DATA_CHECK = 'dataset_check.json'  # the training data, checked first
+#: what a mask stage's marker says its masks hold (tally_label_folder)
+MASK_KEYS = ('background_pixels', 'foreground_pixels', 'ignored_pixels',
+             'empty_labelled_images', 'lost_tag_share')
 
 
 def stage_rows(work_dir: str):
@@ -54,10 +59,12 @@ def stage_rows(work_dir: str):
         if masks:
             row['result'] = dict(
                 row.get('result', {}),
-                **{k: masks[k] for k in ('background_pixels',
-                                         'foreground_pixels',
-                                         'ignored_pixels',
-                                         'empty_labelled_images')})
+                **{k: masks[k] for k in MASK_KEYS if k in masks})
+        # how often saliency and the class cues disagreed (train side)
+        row['result'] = dict(row.get('result', {}),
+                             **(marker.get('cues') or {}))
+        if not row['result']:
+            row.pop('result')
         rows.append(row)
     return sorted(rows, key=lambda r: r.get('finished', '~'))
 

@@ -14,7 +14,8 @@ sharded and tallied):
    inter-pixel affinities an AffinityNet learnt from them;
 6. :mod:`.simple_images` -- STC's split into simple and complex images.
 
-How good they are is measured by :mod:`mmwsss.evaluation.pseudo_label_eval`
+How often their cues disagreed, from train-side signals only, is
+:mod:`.cue_checks`; how good they are is measured by :mod:`mmwsss.evaluation.pseudo_label_eval`
 (evaluation only: it reads ground truth).
 """
 from .cams import make_cams

@@ -129,17 +129,35 @@ def compose_pseudo_label(mode: str,
         return np.zeros((height, width), np.uint8)
     if mode == 'cam':
         return cams_to_label_map(cams, labels, bg_threshold)
-    fused = fuse_regions(regions, fuse_steps, (height, width)) \
-        if mode.startswith('ae') else None
     if mode == 'ae':
         # the regions alone: CAMs only settle pixels two regions share
-        out = assign_regions(fused, labels, cams)
+        out = assign_regions(fuse_regions(regions, fuse_steps,
+                                          (height, width)), labels, cams)
         out[out == IGNORE] = 0
         return out
+    cues = saliency_rule_cues(mode, (height, width), cams, regions, saliency,
+                              fuse_steps, saliency_threshold, cam_threshold)
+    return agree_with_saliency(cues['claims'], cues['mined'], labels, cams,
+                               cues['salient'])
+
+
+def saliency_rule_cues(mode: str, shape: Sequence[int],
+                       cams: Optional[np.ndarray],
+                       regions: Optional[np.ndarray],
+                       saliency: np.ndarray, fuse_steps: int,
+                       saliency_threshold: float,
+                       cam_threshold: float) -> Dict[str, np.ndarray]:
+    """The two cues a saliency mode (``cam_saliency``, ``ae_saliency``)
+    lets agree: ``claims`` ``(L, H, W)``, each labelled class's object cue;
+    ``mined`` ``(H, W)``, the evidence that vetoes background; ``salient``
+    ``(H, W)``, the saliency cue (also read by
+    :mod:`mmwsss.pseudo_labels.cue_checks`)."""
+    fused = fuse_regions(regions, fuse_steps, shape) \
+        if mode.startswith('ae') else None
     claims = object_claims(fused, cams, cam_threshold)
     mined = (fused if fused is not None else claims).any(axis=0)
-    return agree_with_saliency(claims, mined, labels, cams,
-                               saliency >= saliency_threshold)
+    return dict(claims=claims, mined=mined,
+                salient=saliency >= saliency_threshold)
 
 
 def label_composition(label_map: np.ndarray) -> Dict[str, int]:
@@ -242,11 +260,14 @@ def make_pseudo_labels(dataset,
 def tally_label_folder(dataset, folder: str) -> Dict[str, float]:
     """What a folder of pseudo masks holds, over every image of
     ``dataset``: the share (percent) of background, object and ignored
-    pixels, and the labelled images left without any object pixel (their
+    pixels, the labelled images left without any object pixel (their
     classes were lost: empty CAMs, missed saliency, a wrong input
-    folder)."""
+    folder), and the tags whose class got no pixel of its image
+    (``lost_tags``, ``lost_tag_share`` in percent of all tags: small
+    objects the cues missed; a class with no pixel never trains the
+    segmentor on that image)."""
     pixels = dict(background=0, foreground=0, ignored=0)
-    labelled, empty = 0, []
+    labelled, empty, tags, lost = 0, [], 0, 0
     for index in range(len(dataset)):
         info = dataset.get_data_info(index)
         label_map = read_mask(osp.join(folder, image_stem(info) + '.png'))
@@ -254,11 +275,15 @@ def tally_label_folder(dataset, folder: str) -> Dict[str, float]:
             pixels[key] += value
         if info['img_labels']:
             labelled += 1
-            if not ((label_map > 0) & (label_map != IGNORE)).any():
+            present = set(np.unique(label_map).tolist())
+            tags += len(info['img_labels'])
+            lost += len(set(info['img_labels']) - present)
+            if not present - {0, IGNORE}:
                 empty.append(image_stem(info))
     total = max(sum(pixels.values()), 1)
     return dict(
         **{f'{key}_pixels': 100.0 * value / total
            for key, value in pixels.items()},
         labelled_images=labelled, empty_labelled_images=len(empty),
-        empty_examples=empty[:5])
+        empty_examples=empty[:5], lost_tags=lost,
+        lost_tag_share=100.0 * lost / max(tags, 1))

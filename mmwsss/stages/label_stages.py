@@ -28,6 +28,8 @@ from mmwsss.pseudo_labels.affinity import (AFFINITY_DEFAULTS,
                                            make_affinity_labels)
 from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
                                               calibrate_pseudo_labels)
+from mmwsss.pseudo_labels.cue_checks import (SALIENCY_MODES, cue_agreement,
+                                             describe_cue_agreement)
 from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
                                         mask_cues_needed)
 from mmwsss.registry import STAGES
@@ -117,14 +119,29 @@ class PseudoLabelStage(MaskStage):
                     regions_dir=ctx.inputs.get('regions'),
                     saliency_dir=ctx.inputs.get('saliency'))
         chosen = self.calibrate(ctx, dataset, cues)
+        settings = dict(self.thresholds, **chosen['settings'])
         self.record(ctx, make_pseudo_labels(
             dataset, out_dir, self.mode, crf=self.crf,
-            num_workers=self.workers, **cues,
-            **dict(self.thresholds, **chosen['settings'])))
+            num_workers=self.workers, **cues, **settings))
         if chosen['images']:
             self.report['calibration'] = chosen
         self.check_masks(ctx, dataset, out_dir)
+        self.check_cues(ctx, dataset, cues, settings)
         return dict(labels='labels')
+
+    def check_cues(self, ctx: StageContext, dataset, cues: dict,
+                   settings: dict) -> None:
+        """Report how often saliency and the class cues disagreed on the
+        training images (:mod:`mmwsss.pseudo_labels.cue_checks`: where a
+        cue can mislead on a user's photos, from train-side signals)."""
+        if self.mode not in SALIENCY_MODES or get_rank() != 0:
+            return
+        shares = cue_agreement(dataset, self.mode,
+                               dict(PSEUDO_LABEL_DEFAULTS, **settings),
+                               **cues)
+        self.report['cues'] = shares
+        print_log(f'stage {ctx.name!r}: {describe_cue_agreement(shares)}',
+                  logger='current')
 
     def required_inputs(self) -> Dict[str, Port]:
         needs = mask_cues_needed(self.mode) if self.mode in MODES else {}
