@@ -502,8 +502,7 @@ def test_stage_wiring_is_checked_against_what_stages_declare(init_scope):
     from mmwsss.stages import StageError
     from mmwsss.stages.graph import check_specs, ordered_specs
     specs = ordered_specs(dict(
-        classifier=dict(type='TrainStage', config='x.py',
-                        outputs=dict(regions='erasing/regions')),
+        classifier=dict(type='AdversarialErasingStage', config='x.py'),
         saliency=dict(type='SaliencyStage', config='x.py'),
         cams=dict(type='CAMStage', config='x.py'),
         masks=dict(type='PseudoLabelStage', config='x.py',

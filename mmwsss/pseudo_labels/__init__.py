@@ -15,8 +15,9 @@ sharded and tallied):
 6. :mod:`.simple_images` -- STC's split into simple and complex images.
 
 How often their cues disagreed, from train-side signals only, is
-:mod:`.cue_checks`; how good they are is measured by :mod:`mmwsss.evaluation.pseudo_label_eval`
-(evaluation only: it reads ground truth).
+:mod:`.cue_checks`; how good they are is measured by
+:mod:`mmwsss.evaluation.pseudo_label_eval` (evaluation only: it reads
+ground truth).
 """
 from .cams import make_cams
 from .masks import (MODES, compose_pseudo_label, make_pseudo_labels,

@@ -3,13 +3,14 @@ import gc
 import json
 import numbers
 import os.path as osp
-from typing import Dict, Optional
+from typing import Dict
 
 from mmengine.dist import get_rank
 from mmengine.runner import Runner
 
 from mmwsss.apis import (check_checkpoint, check_config, prepare_launcher,
                          train_resumable)
+from mmwsss.engine.loops.adversarial_erasing_loop import ERASING_EXPORT
 from mmwsss.registry import STAGES
 from mmwsss.utils.io import atomic_write
 from .base import BaseStage, Port, StageContext
@@ -29,24 +30,20 @@ class TrainStage(BaseStage):
     """Train the config's model in the stage folder (``tools/train.py``
     inside the pipeline).  Resumes from the newest intact checkpoint.
 
-    Outputs: ``checkpoint`` (the final one) and any ``outputs`` declared
-    here (name -> path inside the stage folder, e.g. the AE loop's
-    ``erasing/regions``).
+    Output: ``checkpoint`` (the final one).  A subclass whose training loop
+    also exports files names them in :attr:`EXPORTS`.
     """
     dataset_key = 'train_dataloader'
     OUTPUTS = dict(checkpoint=Port('checkpoint'))
+    #: what the training loop writes besides checkpoints: output name ->
+    #: path inside the stage folder (each also in :attr:`OUTPUTS`)
+    EXPORTS: Dict[str, str] = {}
 
-    def __init__(self, outputs: Optional[Dict[str, str]] = None,
-                 **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.outputs = dict(outputs or {})
-
-    def declared_outputs(self) -> Dict[str, Port]:
-        """The checkpoint, and what the training loop exports (the AE
-        loop's erasing ``regions``), named by ``outputs``."""
-        return dict(self.OUTPUTS, **{name: Port(
-            'regions' if name == 'regions' else 'folder')
-            for name in self.outputs})
+        # part of the stage's settings, so of its fingerprint (as when
+        # configs named them: work dirs of then still match)
+        self.outputs = dict(self.EXPORTS)
 
     def run(self, ctx: StageContext, cfg) -> Dict[str, str]:
         check_config(cfg, f'stage {ctx.name!r} ({self.config})')
@@ -57,6 +54,26 @@ class TrainStage(BaseStage):
         gc.collect()
         return dict(checkpoint=osp.relpath(final, ctx.stage_dir),
                     **self.outputs)
+
+
+@STAGES.register_module()
+class AdversarialErasingStage(TrainStage):
+    """Train an AE classifier (its config's ``train_cfg`` is the
+    :class:`~mmwsss.engine.AdversarialErasingLoop`): outputs the final
+    ``checkpoint`` and the ``regions`` the loop mined at every erasing
+    step (``erasing/regions/<image>.npz``)."""
+    OUTPUTS = dict(TrainStage.OUTPUTS, regions=Port('regions'))
+    EXPORTS = dict(regions=osp.join(ERASING_EXPORT, 'regions'))
+
+    def run(self, ctx: StageContext, cfg) -> Dict[str, str]:
+        loop = (cfg.get('train_cfg') or {}).get('type')
+        if loop != 'AdversarialErasingLoop':
+            raise ValueError(
+                f'stage {ctx.name!r} ({self.config}): an '
+                "AdversarialErasingStage trains with train_cfg type "
+                f"'AdversarialErasingLoop', this config's is {loop!r} (use "
+                'TrainStage for other training)')
+        return super().run(ctx, cfg)
 
 
 @STAGES.register_module()

@@ -18,8 +18,7 @@ final_model = 'psl_plus'
 stages = dict(
     # 1. AE classifier: CAM training, then erasing steps; the loop writes
     #    the regions mined at every step
-    classifier=dict(type='TrainStage', config='{classifier}',
-                    outputs=dict(regions='erasing/regions')),
+    classifier=dict(type='AdversarialErasingStage', config='{classifier}'),
     # 2. CAMs of the training images from the final classifier (they pick
     #    the class of pixels two classes claim, and are an object cue of
     #    their own)

@@ -51,6 +51,10 @@ from mmwsss.utils.io import atomic_write, image_stem
 from mmwsss.utils.per_image import ImageShard
 from mmwsss.utils.regions import save_regions_file, to_grid, unpack
 
+#: the folder (inside the work dir) the loop exports its regions, step CAMs
+#: and losses to, unless told otherwise
+ERASING_EXPORT = 'erasing'
+
 DEFAULT_MINING_PIPELINE = (
     dict(type='LoadCheckedImageFromFile'),
     dict(type='EraseMinedRegions'),
@@ -156,7 +160,8 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
         self.mining_batch_size = mining_batch_size
         self.mining_scales = tuple(mining_scales)
         self.mining_flip = mining_flip
-        self.export_dir = export_dir or osp.join(runner.work_dir, 'erasing')
+        self.export_dir = export_dir or osp.join(runner.work_dir,
+                                                 ERASING_EXPORT)
 
         train_set = _base_dataset(self.dataloader.dataset)
         if not _erasing_transforms(train_set):
