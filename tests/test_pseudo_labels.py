@@ -302,3 +302,23 @@ def test_folder_tally_counts_tags_without_a_pixel(tmp_path):
     assert tally['lost_tags'] == 1  # a's class 2
     assert tally['lost_tag_share'] == pytest.approx(100.0 / 3)
     assert tally['empty_labelled_images'] == 0
+
+
+def test_saliency_masks_give_a_contested_pixel_to_the_smaller_claim():
+    """A part inside a whole (a face on a body): the whole's regions cover
+    the part, and its blurred CAM outranks the part's there; the saliency
+    modes give the part its pixels, the paper's ``ae`` rung the CAM's
+    choice."""
+    regions = np.zeros((1, 2, 4, 4), bool)
+    regions[0, 0] = True  # class 1, the whole
+    regions[0, 1, :2, :2] = True  # class 2, a part inside it
+    cams = np.stack([np.full((4, 4), 0.9), np.full((4, 4), 0.5)])
+    saliency = np.ones((4, 4), np.float32)
+    out = compose_pseudo_label('ae_saliency', (4, 4), [1, 2], cams=cams,
+                               regions=regions, saliency=saliency,
+                               fuse_steps=1, cam_threshold=0.95)
+    assert (out[:2, :2] == 2).all()
+    assert (out == 1).sum() == 12
+    paper = compose_pseudo_label('ae', (4, 4), [1, 2], cams=cams,
+                                 regions=regions, fuse_steps=1)
+    assert (paper == 1).all()

@@ -26,8 +26,11 @@ Each rung of the AE paper's ladder is one ``mode``:
   the regions are mostly context), and salient clutter that no class
   claims is ignored rather than given a class.
 
-Pixels claimed by two classes go to the class with the higher CAM score
-(from ``cam_dir``); without CAMs, to the class listed first.  An image
+Pixels claimed by two classes go, in the saliency modes, to the class
+whose claim is smaller (the more specific evidence: a part inside or
+beside a larger object, :func:`assign_regions` says why), and in ``ae``
+(the paper's rung) to the class with the higher CAM score (from
+``cam_dir``); without CAMs, ties go to the class listed first.  An image
 without labels is all background.  ``crf`` refines the result with the dense
 CRF (``irn`` preset: ignored pixels are filled from colour edges).
 
@@ -64,9 +67,18 @@ IGNORE = IGNORE_INDEX
 
 
 def assign_regions(masks: np.ndarray, labels: Sequence[int],
-                   cams: Optional[np.ndarray]) -> np.ndarray:
-    """Label map: each pixel in some region gets its class (overlaps by
-    CAM score), others 255."""
+                   cams: Optional[np.ndarray],
+                   prefer_smaller: bool = False) -> np.ndarray:
+    """Label map: each pixel in some region gets its class, others 255.
+
+    A pixel two classes claim goes to the higher CAM score, or with
+    ``prefer_smaller`` to the class whose claim covers fewer pixels of the
+    image (the CAM score breaks ties): the more specific evidence.  Erasing
+    pushes each class's regions out into whatever it co-occurs with, so a
+    large class's claim spreads over the small parts inside or beside it
+    (a face on a body, a belt on a dress), while a small class's claim
+    cannot spread as far; the normalised CAMs rank a small part below the
+    blurred peak of the whole around it."""
     height, width = masks.shape[1:]
     out = np.full((height, width), IGNORE, np.uint8)
     if not len(labels):
@@ -74,6 +86,11 @@ def assign_regions(masks: np.ndarray, labels: Sequence[int],
     score = cams.astype(np.float32) if cams is not None else \
         -np.arange(len(labels), dtype=np.float32)[:, None, None] * \
         np.ones((1, height, width), np.float32)
+    if prefer_smaller:
+        area = masks.reshape(len(labels), -1).sum(axis=1)
+        # rank by area first; scores (CAMs in [0, 1]) only break ties
+        spread = float(np.abs(score).max()) + 1.0
+        score = score - area[:, None, None].astype(np.float32) * spread
     score = np.where(masks, score, -np.inf)
     winner = score.argmax(axis=0)
     claimed = masks.any(axis=0)
@@ -97,7 +114,8 @@ def agree_with_saliency(claims: np.ndarray, mined: np.ndarray,
                         labels: Sequence[int], cams: Optional[np.ndarray],
                         salient: np.ndarray) -> np.ndarray:
     """Label where the object cue and the saliency cue agree: salient and
-    claimed, the claiming class; neither salient nor ``mined``, background;
+    claimed, the claiming class (two claims: the smaller,
+    :func:`assign_regions`); neither salient nor ``mined``, background;
     255 elsewhere.
 
     Args:
@@ -105,7 +123,7 @@ def agree_with_saliency(claims: np.ndarray, mined: np.ndarray,
         mined: ``(H, W)`` bool, the evidence that vetoes background.
         salient: ``(H, W)`` bool, the saliency cue.
     """
-    out = assign_regions(claims, labels, cams)
+    out = assign_regions(claims, labels, cams, prefer_smaller=True)
     out[~salient] = IGNORE
     out[~salient & ~mined] = 0
     return out
