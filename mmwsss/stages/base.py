@@ -36,6 +36,7 @@ from mmengine.dist import barrier
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 
+from mmwsss.apis import init_model
 from mmwsss.apis.config_checks import prepare_config
 from mmwsss.pseudo_labels import tally_label_folder
 from mmwsss.registry import DATASETS
@@ -222,6 +223,15 @@ class ToolStage(BaseStage):
             raise KeyError(f'config has no {key} (the images this stage '
                            'works on)')
         return DATASETS.build(cfg[key].dataset)
+
+    def dataset_and_model(self, ctx: StageContext, cfg: Config):
+        """For a stage that runs the model of its input ``checkpoint``:
+        its inputs checked, then the dataset and that model on this rank's
+        device."""
+        self.require(ctx)
+        dataset = self.dataset(cfg)
+        return dataset, init_model(cfg, ctx.inputs['checkpoint'],
+                                   device=stage_device(ctx))
 
     def loader_settings(self, cfg: Config) -> dict:
         loader = cfg[self.dataset_key]

@@ -9,12 +9,11 @@ from mmengine.config import Config
 from mmengine.dist import barrier
 from mmengine.logging import print_log
 
-from mmwsss.apis import init_model
 from mmwsss.proposals import (make_localization_maps, make_proposals,
                               score_proposals)
 from mmwsss.registry import STAGES
 from mmwsss.utils.workers import WorkerCount
-from .base import Port, StageContext, ToolStage, stage_device
+from .base import Port, StageContext, ToolStage
 
 
 @STAGES.register_module()
@@ -58,10 +57,7 @@ class ProposalScoreStage(ToolStage):
         self.candidates = candidates
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        self.require(ctx)
-        dataset = self.dataset(cfg)
-        model = init_model(cfg, ctx.inputs['checkpoint'],
-                           device=stage_device(ctx))
+        dataset, model = self.dataset_and_model(ctx, cfg)
         self.record(ctx, score_proposals(
             model, dataset, osp.join(ctx.stage_dir, 'scores'),
             candidates=self.candidates, **self.loader_settings(cfg)))

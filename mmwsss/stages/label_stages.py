@@ -17,7 +17,7 @@ from mmengine.config import Config
 from mmengine.dist import get_rank
 from mmengine.logging import print_log
 
-from mmwsss.apis import check_config, init_model
+from mmwsss.apis import check_config
 from mmwsss.datasets.pixel_labels import pixel_labelled_infos, read_true_mask
 from mmwsss.evaluation import error_table, score_label_folder
 from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
@@ -37,7 +37,7 @@ from mmwsss.saliency import build_saliency
 from mmwsss.utils.io import atomic_write
 from mmwsss.utils.workers import WorkerCount
 from mmwsss.visualization import plot_error_bars, write_simple_sheet
-from .base import MaskStage, Port, StageContext, ToolStage, stage_device
+from .base import MaskStage, Port, StageContext, ToolStage
 
 
 @STAGES.register_module()
@@ -76,11 +76,8 @@ class CAMStage(ToolStage):
         self.scales, self.flip = scales, flip
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        self.require(ctx)
-        dataset = self.dataset(cfg)
         check_config(cfg, f'stage {ctx.name!r}')
-        model = init_model(cfg, ctx.inputs['checkpoint'],
-                           device=stage_device(ctx))
+        dataset, model = self.dataset_and_model(ctx, cfg)
         self.record(ctx, make_cams(
             model, dataset, osp.join(ctx.stage_dir, 'cams'),
             scales=self.scales, flip=self.flip, **self.loader_settings(cfg)))
@@ -196,10 +193,7 @@ class PredictedLabelStage(MaskStage):
         self.absent_classes = absent_classes
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        self.require(ctx)
-        dataset = self.dataset(cfg)
-        model = init_model(cfg, ctx.inputs['checkpoint'],
-                           device=stage_device(ctx))
+        dataset, model = self.dataset_and_model(ctx, cfg)
         out_dir = osp.join(ctx.stage_dir, 'labels')
         self.record(ctx, make_psl_plus_labels(
             model, dataset, out_dir, crf=self.crf,
@@ -242,10 +236,7 @@ class AffinityLabelStage(MaskStage):
                          keep_labelled=keep_labelled)
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
-        self.require(ctx)
-        dataset = self.dataset(cfg)
-        model = init_model(cfg, ctx.inputs['checkpoint'],
-                           device=stage_device(ctx))
+        dataset, model = self.dataset_and_model(ctx, cfg)
         out_dir = osp.join(ctx.stage_dir, 'labels')
         self.record(ctx, make_affinity_labels(
             model, dataset, ctx.inputs['masks'], out_dir, **self.walk,
