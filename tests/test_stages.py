@@ -464,7 +464,7 @@ def test_seed_and_amp_reach_every_training_stage(init_scope, tmp_path):
                                             seed=7,
                                             amp=True)
     trains = [(n, s) for n, s in ordered_specs(cfg.stages)
-              if s['type'] == 'TrainStage']
+              if s['type'] in ('TrainStage', 'AdversarialErasingStage')]
     assert len(trains) == 3
     for name, spec in trains:
         stage = build_stage(name, spec)
