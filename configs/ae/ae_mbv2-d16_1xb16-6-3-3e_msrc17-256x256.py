@@ -6,18 +6,14 @@
 # mining_threshold 0.6 rather than the paper's ~0.8: the stride-16 CAMs of
 # these 320x213 images are only ~20x14 cells, so a 0.8 region is often a
 # single cell.
-_base_ = [
-    '../_base_/models/cam_mbv2.py', '../_base_/datasets/msrc17_cls.py',
-    '../_base_/schedules/ae_steps.py', '../_base_/default_runtime.py'
-]
-model = dict(
-    data_preprocessor=dict(size=(256, 256)),
-    head=dict(num_classes={{_base_.num_classes}}))
+_base_ = ['../_base_/models/cam_mbv2.py',
+          '../_base_/datasets/msrc17_cls.py',
+          '../_base_/schedules/ae_steps.py']
+model = dict(data_preprocessor=dict(size=(256, 256)),
+             head=dict(num_classes={{_base_.num_classes}}))
 # AdamW: MobileNetV2's last features are small (std ~0.1) and SGD at usual
 # rates barely moved the new classifier (docs/benchmarks.md)
-optim_wrapper = dict(
-    optimizer=dict(_delete_=True, type='AdamW', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=50.0)}))
+optim_wrapper = _base_.cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(

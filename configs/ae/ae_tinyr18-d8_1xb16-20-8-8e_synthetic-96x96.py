@@ -2,17 +2,12 @@
 # ResNet CAM classifier; a long first step (plain CAM training), then two
 # erasing steps.  Plain CAMs fire on each object's coloured mark; erasing it
 # forces the classifier to use the body's shape.
-_base_ = [
-    '../_base_/models/cam_tiny_resnet.py',
-    '../_base_/datasets/synthetic_cls.py', '../_base_/schedules/ae_steps.py',
-    '../_base_/default_runtime.py'
-]
-model = dict(
-    data_preprocessor=dict(size=(96, 96)),
-    head=dict(num_classes={{_base_.num_classes}}))
-optim_wrapper = dict(
-    optimizer=dict(lr=0.1),
-    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=1.0)}))
+_base_ = ['../_base_/models/cam_tiny_resnet.py',
+          '../_base_/datasets/synthetic_cls.py',
+          '../_base_/schedules/ae_steps.py']
+model = dict(data_preprocessor=dict(size=(96, 96)),
+             head=dict(num_classes={{_base_.num_classes}}))
+optim_wrapper = _base_.cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[20, 8, 8], mining_threshold=0.5, grid=48,
                  mining_batch_size=20, val_interval=4)
 train_dataloader = dict(

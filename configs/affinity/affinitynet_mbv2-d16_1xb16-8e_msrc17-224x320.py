@@ -4,10 +4,9 @@
 # 320x224 images, batch 16, 8 epochs (152 iterations).  Its affinities
 # complete those masks in the pipeline's affinity_labels stage, on the
 # training images at their own size (cam_dataloader).
-_base_ = [
-    '../_base_/models/affinity_mbv2.py', '../_base_/datasets/msrc17_seg.py',
-    '../_base_/schedules/affinity_adamw_8e.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/affinity_mbv2.py',
+          '../_base_/datasets/msrc17_seg.py',
+          '../_base_/schedules/affinity_adamw_8e.py']
 model = dict(data_preprocessor=dict(size=(224, 320)))
 # the random walk runs on the photos as they are: no resize
 cam_dataloader = dict(

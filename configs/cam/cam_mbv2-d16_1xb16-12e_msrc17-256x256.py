@@ -4,16 +4,12 @@
 # AdamW rather than SGD: MobileNetV2's last (linear bottleneck) features are
 # small (std ~0.1), and SGD at usual rates barely moved the new classifier
 # (val mAP 39 after 4 epochs vs 84 at epoch 6 with AdamW, docs/benchmarks.md).
-_base_ = [
-    '../_base_/models/cam_mbv2.py', '../_base_/datasets/msrc17_cls.py',
-    '../_base_/schedules/cls_sgd_poly.py', '../_base_/default_runtime.py'
-]
-model = dict(
-    data_preprocessor=dict(size=(256, 256)),
-    head=dict(num_classes={{_base_.num_classes}}))
+_base_ = ['../_base_/models/cam_mbv2.py',
+          '../_base_/datasets/msrc17_cls.py',
+          '../_base_/schedules/cls_sgd_poly.py']
+model = dict(data_preprocessor=dict(size=(256, 256)),
+             head=dict(num_classes={{_base_.num_classes}}))
 max_epochs = 12
-optim_wrapper = dict(
-    optimizer=dict(_delete_=True, type='AdamW', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=50.0)}))
+optim_wrapper = _base_.cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=2)
 default_hooks = dict(logger=dict(interval=5))

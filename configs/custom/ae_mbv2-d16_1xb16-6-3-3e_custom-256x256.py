@@ -2,16 +2,13 @@
 # configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py: MSRC-17's
 # (configs/ae/ae_mbv2-d16_1xb16-6-3-3e_msrc17-256x256.py) on a folder of tagged
 # photos; the number of classes comes from labels.txt.
-_base_ = [
-    '../_base_/models/cam_mbv2.py', '../_base_/datasets/custom_cls.py',
-    '../_base_/schedules/ae_steps.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/cam_mbv2.py',
+          '../_base_/datasets/custom_cls.py',
+          '../_base_/schedules/ae_steps.py']
 model = dict(
     data_preprocessor=dict(size=(256, 256)),
     head=dict(num_classes=None))  # from the dataset's labels.txt
-optim_wrapper = dict(
-    optimizer=dict(_delete_=True, type='AdamW', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=50.0)}))
+optim_wrapper = _base_.cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(

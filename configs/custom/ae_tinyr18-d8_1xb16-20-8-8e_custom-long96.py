@@ -1,15 +1,12 @@
 # configs/ae/ae_tinyr18-d8_1xb16-20-8-8e_synthetic-96x96.py on a folder of
 # tagged photos (small images: fit into 96x96).
-_base_ = [
-    '../_base_/models/cam_tiny_resnet.py', '../_base_/datasets/custom_cls.py',
-    '../_base_/schedules/ae_steps.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/cam_tiny_resnet.py',
+          '../_base_/datasets/custom_cls.py',
+          '../_base_/schedules/ae_steps.py']
 model = dict(
     data_preprocessor=dict(size=(96, 96)),
     head=dict(num_classes=None))  # from the dataset's labels.txt
-optim_wrapper = dict(
-    optimizer=dict(lr=0.1),
-    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=1.0)}))
+optim_wrapper = _base_.cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[20, 8, 8], mining_threshold=0.5, grid=48,
                  mining_batch_size=20, val_interval=36)
 train_pipeline = [

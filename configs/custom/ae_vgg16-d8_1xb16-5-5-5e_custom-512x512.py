@@ -3,10 +3,9 @@
 # paper's VGG16 classifier and erasing schedule
 # (configs/ae/ae_vgg16-d8_1xb16-5-5-5-5e_voc12aug-512x512.py) on a folder of
 # tagged photos, at VOC's image scale.
-_base_ = [
-    '../_base_/models/cam_vgg16.py', '../_base_/datasets/custom_cls.py',
-    '../_base_/schedules/ae_steps.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/cam_vgg16.py',
+          '../_base_/datasets/custom_cls.py',
+          '../_base_/schedules/ae_steps.py']
 image_scale = (512, 512)
 crop_size = (512, 512)
 model = dict(

@@ -2,10 +2,9 @@
 # configs/custom/ae-psl-affinity_mbv2-d32_1xb16-20e_custom-long320.py:
 # MSRC-17's (configs/affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py)
 # on a folder of tagged photos.
-_base_ = [
-    '../_base_/models/affinity_mbv2.py', '../_base_/datasets/custom_seg.py',
-    '../_base_/schedules/affinity_adamw_8e.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/affinity_mbv2.py',
+          '../_base_/datasets/custom_seg.py',
+          '../_base_/schedules/affinity_adamw_8e.py']
 model = dict(data_preprocessor=dict(size=None, size_divisor=32))
 # the random walk runs on the photos as they are: no resize
 cam_dataloader = dict(

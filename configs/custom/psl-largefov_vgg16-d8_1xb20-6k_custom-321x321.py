@@ -3,11 +3,9 @@
 # DeepLab-LargeFOV (VGG16) with DeepLab's schedule, as
 # configs/psl/psl-largefov_vgg16-d8_1xb20-6k_voc12aug-321x321.py, on a folder
 # of tagged photos (321x321 crops of images resized to fit 500x500).
-_base_ = [
-    '../_base_/models/psl_largefov_vgg16.py',
-    '../_base_/datasets/custom_seg.py',
-    '../_base_/schedules/psl_sgd_step.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/psl_largefov_vgg16.py',
+          '../_base_/datasets/custom_seg.py',
+          '../_base_/schedules/psl_sgd_step.py']
 crop_size = (321, 321)
 model = dict(
     data_preprocessor=dict(size=crop_size),

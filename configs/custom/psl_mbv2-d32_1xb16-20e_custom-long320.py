@@ -1,10 +1,9 @@
 # The segmentor of configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py:
 # MSRC-17's recipe (configs/psl/psl_mbv2-d32_1xb16-20e_msrc17-224x320.py) on a
 # folder of tagged photos.
-_base_ = [
-    '../_base_/models/psl_mbv2.py', '../_base_/datasets/custom_seg.py',
-    '../_base_/schedules/seg_adamw_20e.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/psl_mbv2.py',
+          '../_base_/datasets/custom_seg.py',
+          '../_base_/schedules/seg_adamw_20e.py']
 model = dict(
     data_preprocessor=dict(size=None, size_divisor=32),
     decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt

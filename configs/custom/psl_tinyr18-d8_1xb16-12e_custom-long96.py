@@ -1,10 +1,9 @@
 # configs/psl/psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py on a folder of tagged
 # photos (small images: the long side resized to 96, shapes kept); validation:
 # the branch's image mAP.
-_base_ = [
-    '../_base_/models/psl_tiny_resnet.py', '../_base_/datasets/custom_seg.py',
-    '../_base_/schedules/seg_sgd_12e.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/psl_tiny_resnet.py',
+          '../_base_/datasets/custom_seg.py',
+          '../_base_/schedules/seg_sgd_12e.py']
 model = dict(
     data_preprocessor=dict(size=None, size_divisor=32),
     decode_head=dict(seg_head=dict(num_classes=None)))  # from labels.txt

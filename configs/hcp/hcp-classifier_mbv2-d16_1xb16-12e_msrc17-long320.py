@@ -6,10 +6,9 @@
 # training image, all 200 at test.  proposal_path: set by the pipeline
 # (configs/hcp/hcp_mbv2-d32_1xb16-20e_msrc17-224x320.py); standalone,
 # <data_root>/proposals (tools/make_proposals.py).
-_base_ = [
-    '../_base_/models/hcp_mbv2.py', '../_base_/datasets/msrc17_cls.py',
-    '../_base_/schedules/cls_sgd_poly.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/hcp_mbv2.py',
+          '../_base_/datasets/msrc17_cls.py',
+          '../_base_/schedules/cls_sgd_poly.py']
 model = dict(head=dict(num_classes={{_base_.num_classes}}))
 proposals = dict(max_count=200)  # selective search (mmwsss.proposals)
 hcp_train_pipeline = [
@@ -36,8 +35,6 @@ cam_dataloader = dict(
     batch_size=8,
     dataset=dict(pipeline=hcp_test_pipeline, proposal_path='proposals'))
 max_epochs = 12
-optim_wrapper = dict(
-    optimizer=dict(_delete_=True, type='AdamW', lr=1e-4, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=50.0)}))
+optim_wrapper = _base_.cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=6)
 default_hooks = dict(logger=dict(interval=5))

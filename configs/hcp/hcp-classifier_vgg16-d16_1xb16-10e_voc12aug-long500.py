@@ -4,10 +4,9 @@
 # 16, 10 epochs, images at 0.75-1.25 x 500 with flips (no crops: the
 # proposals follow resizes and flips only), 100 proposals per training
 # image, all 500 at test.
-_base_ = [
-    '../_base_/models/hcp_vgg16.py', '../_base_/datasets/voc12_aug_cls.py',
-    '../_base_/schedules/cls_sgd_poly.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/hcp_vgg16.py',
+          '../_base_/datasets/voc12_aug_cls.py',
+          '../_base_/schedules/cls_sgd_poly.py']
 model = dict(head=dict(num_classes={{_base_.num_classes}}))
 proposals = dict(max_count=500)  # selective search (mmwsss.proposals)
 hcp_train_pipeline = [

@@ -1,11 +1,9 @@
 # PSL on DeepLabV3+ (ResNet-101-D8) with VOC 2012 train_aug pseudo masks:
 # MMSeg's VOC-aug recipe for this model (512x512 crops, batch 16, SGD lr
 # 0.01 poly, 20k iterations) with PSL's branch.
-_base_ = [
-    '../_base_/models/psl_deeplabv3plus_r101.py',
-    '../_base_/datasets/voc12_aug_seg.py',
-    '../_base_/schedules/psl_sgd_step.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/psl_deeplabv3plus_r101.py',
+          '../_base_/datasets/voc12_aug_seg.py',
+          '../_base_/schedules/psl_sgd_step.py']
 crop_size = (512, 512)
 model = dict(
     data_preprocessor=dict(size=crop_size),

@@ -1,11 +1,9 @@
 # PSL with DeepLab-LargeFOV (VGG16) on COCO 2014 train pseudo masks.  The
 # paper reports VOC only; VOC's schedule (6k iterations of 20 crops, about
 # 11 epochs of train_aug) is scaled to about 11 epochs of COCO train.
-_base_ = [
-    '../_base_/models/psl_largefov_vgg16.py',
-    '../_base_/datasets/coco2014_seg.py',
-    '../_base_/schedules/psl_sgd_step.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/psl_largefov_vgg16.py',
+          '../_base_/datasets/coco2014_seg.py',
+          '../_base_/schedules/psl_sgd_step.py']
 model = dict(
     data_preprocessor=dict(size=(321, 321)),
     decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))

@@ -5,10 +5,9 @@
 # configs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py).  The same recipe
 # trained on the ground-truth masks is the upper bound
 # (configs/fully_supervised/psl-gtmasks_mbv2-d32_1xb16-20e_msrc17-224x320.py).
-_base_ = [
-    '../_base_/models/psl_mbv2.py', '../_base_/datasets/msrc17_seg.py',
-    '../_base_/schedules/seg_adamw_20e.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/models/psl_mbv2.py',
+          '../_base_/datasets/msrc17_seg.py',
+          '../_base_/schedules/seg_adamw_20e.py']
 model = dict(
     data_preprocessor=dict(size=(224, 320)),
     decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))

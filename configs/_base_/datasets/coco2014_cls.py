@@ -19,8 +19,7 @@ train_split = dict(
     ann_file='ImageSets/train.txt',
     instance_file='annotations/instances_train2014.json')
 val_split = dict(
-    type=dataset_type,
-    data_root=data_root,
+    train_split,
     data_prefix=dict(
         img_path='JPEGImages/val2014',
         seg_map_path='SegmentationClass/val2014'),

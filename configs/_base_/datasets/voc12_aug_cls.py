@@ -2,10 +2,17 @@
 # labels derived from the masks (the cls_labels of PSA/IRN).  Expected layout:
 #   data/VOCdevkit/VOC2012/{JPEGImages,SegmentationClassAug,Annotations}
 #   data/VOCdevkit/VOC2012/ImageSets/Segmentation/{train_aug,val}.txt
-# Loaders' samplers, the CAM loader and the metric: cls_common.py.
-_base_ = ['./cls_common.py']
+# Splits and eval pipeline: voc_layout_cls.py (here the augmented masks and
+# train_aug); samplers, the CAM loader and the metric: cls_common.py.
+_base_ = ['./voc_layout_cls.py']
 dataset_type = 'VOCWSSSDataset'
 data_root = 'data/VOCdevkit/VOC2012'
+train_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    data_prefix=dict(seg_map_path='SegmentationClassAug'),
+    ann_file='ImageSets/Segmentation/train_aug.txt')
+val_split = dict(train_split, ann_file='ImageSets/Segmentation/val.txt')
 num_classes = 21
 crop_size = (512, 512)
 train_pipeline = [
@@ -17,29 +24,10 @@ train_pipeline = [
     dict(type='PhotoMetricDistortion'),
     dict(type='PackWSSSInputs'),
 ]
-# adversarial erasing: mined regions painted out right after loading,
-# so every augmentation moves them with the image
-erasing_train_pipeline = [
-    train_pipeline[0], dict(type='EraseMinedRegions'), *train_pipeline[1:]
-]
-# segmentation val/test: MMSeg's own loaders by name, so MMSegInferencer
-# and mmseg.apis take the config as it is (WSSSIoUMetric checks the masks)
-eval_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='PackWSSSInputs'),
-]
-train_split = dict(
-    type=dataset_type,
-    data_root=data_root,
-    data_prefix=dict(
-        img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
-    ann_file='ImageSets/Segmentation/train_aug.txt')
-val_split = dict(train_split, ann_file='ImageSets/Segmentation/val.txt')
 train_dataloader = dict(
     num_workers='auto',
     persistent_workers=True,
-    dataset=dict(**train_split, pipeline=train_pipeline))
+    dataset=dict(train_split, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1,
     num_workers='auto',
@@ -47,3 +35,8 @@ val_dataloader = dict(
     dataset=val_split)
 test_dataloader = val_dataloader
 cam_dataloader = dict(batch_size=1, num_workers='auto', dataset=train_split)
+# adversarial erasing: mined regions painted out right after loading,
+# so every augmentation moves them with the image
+erasing_train_pipeline = [
+    train_pipeline[0], dict(type='EraseMinedRegions'), *train_pipeline[1:]
+]

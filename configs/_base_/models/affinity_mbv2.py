@@ -2,16 +2,12 @@
 # affinity_net) on ImageNet MobileNetV2 as the CAM classifier uses it
 # (output stride 16, last stages dilated): three levels (1/8, 1/16, 1/16),
 # each projected to 64 channels at 1/8 and fused into a 128-channel
-# embedding; pairs within 5 cells (PSA).  ImageNet normalisation.
+# embedding; pairs within 5 cells (PSA).  ImageNet normalisation
+# (imagenet_preprocessor.py).
+_base_ = ['./imagenet_preprocessor.py']
 model = dict(
     type='AffinityNet',
-    data_preprocessor=dict(
-        type='WSSSDataPreProcessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True,
-        pad_val=0,
-        seg_pad_val=255),
+    data_preprocessor=_base_.data_preprocessor,
     backbone=dict(
         type='MobileNetV2',
         widen_factor=1.,

@@ -1,19 +1,14 @@
 # What the PSL segmentors share: MMSeg's encoder-decoder (WSSSEncoderDecoder)
 # whose decode head is PSLHead, which wraps any MMSeg decode head (seg_head)
-# and adds PSL's classification branch; ImageNet normalisation.  A model
+# and adds PSL's classification branch; ImageNet normalisation
+# (imagenet_preprocessor.py).  A model
 # file (psl_mbv2.py, psl_largefov_vgg16.py, ...) inherits this one and sets
 # the backbone, the branch's input and dropout, and the seg head; the dicts
 # below are merged with its own.
-data_preprocessor = dict(
-    type='WSSSDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = ['./imagenet_preprocessor.py']
 model = dict(
     type='WSSSEncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    data_preprocessor=_base_.data_preprocessor,
     decode_head=dict(
         type='PSLHead',
         online_loss_weight=1.0,

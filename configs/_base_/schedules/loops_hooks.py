@@ -3,7 +3,9 @@
 # final one kept: pipeline stages resume from the last intact one).  A
 # schedule file inherits this one and sets its optimizer, learning-rate
 # schedule and train loop; an iteration-based one also logs and saves by
-# iteration (psl_sgd_step.py).
+# iteration (psl_sgd_step.py).  Every schedule brings the runtime
+# (default_runtime.py) with it: configs list model, dataset and schedule.
+_base_ = ['../default_runtime.py']
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(

@@ -1,0 +1,23 @@
+# The AE-PSL stage settings of the small from-scratch networks (the tiny
+# ResNet of the synthetic demo and of the own-data CI template): a child
+# pipeline adds this fragment to its bases and takes `stages =
+# _base_.tiny_network_stages` (plus its own).  No ImageNet weights exist
+# for the tiny ResNet: the segmentor's backbone starts from the AE
+# classifier's (trained on image labels only), as a VGG16 segmentor starts
+# from ImageNet in the paper.
+segmentor_init = {
+    'model.backbone.init_cfg':
+    dict(type='Pretrained', checkpoint='{classifier_checkpoint}',
+         prefix='backbone.')
+}
+tiny_network_stages = dict(
+    # the synthetic images have no photographic saliency; the spectral
+    # residual backend (numpy only) finds their objects
+    saliency=dict(saliency=dict(type='SpectralResidualSaliency')),
+    cams=dict(scales=(1.0, ), flip=True),
+    pseudo_labels=dict(workers=1),
+    psl=dict(inputs=dict(classifier_checkpoint='classifier.checkpoint'),
+             cfg_options=segmentor_init),
+    psl_plus_labels=dict(crf_workers=1),
+    psl_plus=dict(inputs=dict(classifier_checkpoint='classifier.checkpoint'),
+                  cfg_options=segmentor_init))
