@@ -55,6 +55,7 @@ def test_config_loads_and_builds(path, tmp_path):
     cfg = Config.fromfile(path)
     if cfg.get('stages'):
         _check_pipeline(cfg, path)
+        _load_every_stage_config(cfg, path, tmp_path)
         return
     assert cfg.default_scope == 'mmseg'
     assert 'mmwsss' in cfg.custom_imports['imports']
@@ -98,6 +99,36 @@ def _check_pipeline(cfg, path):
                 assert names.index(producer) < names.index(name)
     trains = [n for n, s in specs if s['type'] == 'TrainStage']
     assert len(trains) >= 2  # a classifier or first network, and more
+
+
+def _load_every_stage_config(cfg, path, tmp_path):
+    """Every stage's config with the pipeline's options for every stage
+    (``common_cfg_options``) and its own, as the stage loads it when it
+    starts: an option the stage config cannot take (a data root for the
+    val loader of a stage without validation) fails here, not hours into
+    a run.  Own-data pipelines get a tagged folder as ``data_root``."""
+    from mmwsss.stages import StageContext, ordered_specs
+    from mmwsss.stages.pipeline import build_stage, pipeline_variables
+    variables = pipeline_variables(cfg)
+    if 'custom' in osp.basename(path):
+        data = tmp_path / 'data'
+        _own_data_folder(Config(dict(
+            train_dataloader=dict(dataset={}), val_dataloader=dict(
+                dataset={}), test_dataloader=dict(dataset={}),
+            cam_dataloader=dict(dataset={}))), str(data))
+        variables['data_root'] = str(data)
+    for name, spec in ordered_specs(cfg.stages):
+        stage = build_stage(name, spec)
+        ctx = StageContext(
+            name=name, work_dir=str(tmp_path), stage_dir=str(tmp_path / name),
+            config_dir=osp.dirname(path),
+            common_cfg_options=cfg.get('common_cfg_options'),
+            inputs={key: str(tmp_path / key) for key in stage.inputs},
+            variables=variables)
+        stage_cfg = stage.load_config(ctx)
+        if 'data_root' in variables and 'custom' in osp.basename(path):
+            assert stage_cfg.train_dataloader.dataset.data_root == \
+                variables['data_root'], name
 
 
 def _palette_png(path, mask):

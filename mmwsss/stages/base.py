@@ -56,6 +56,29 @@ def merge_options(cfg: Config, options: Dict[str, Any]) -> None:
         cfg.merge_from_dict({key: value})
 
 
+def merge_common_options(cfg: Config, options: Dict[str, Any]) -> None:
+    """:func:`merge_options` for the options a pipeline gives every stage
+    (``common_cfg_options``), less those under a part this stage's config
+    switched off: ``val_dataloader.dataset.data_root`` is for the stages
+    that validate, not for one whose config says ``val_dataloader = None``.
+    """
+    merge_options(cfg, {key: value for key, value in options.items()
+                        if not _switched_off(cfg, key)})
+
+
+def _switched_off(cfg: Config, key: str) -> bool:
+    """Whether a dotted ``key`` passes through a value set to ``None``
+    (a part that is absent is created by the merge, as before)."""
+    node = cfg
+    for part in key.split('.')[:-1]:
+        if not isinstance(node, (Config, dict)) or part not in node:
+            return False
+        node = node[part]
+        if node is None:
+            return True
+    return False
+
+
 def fill_placeholders(value: Any, values: Dict[str, str]) -> Any:
     """Replace ``{name}`` in every string of ``value`` (nested dicts and
     lists too) by ``values[name]``; unknown names are an error, so a typo
@@ -155,8 +178,9 @@ class BaseStage(ABC):
         else:
             path = ctx.pipeline_config
             cfg = Config(dict(config))
-        for options in (ctx.common_cfg_options, self.cfg_options):
-            merge_options(cfg, ctx.fill(dict(options or {})))
+        merge_common_options(cfg, ctx.fill(dict(ctx.common_cfg_options
+                                                or {})))
+        merge_options(cfg, ctx.fill(dict(self.cfg_options or {})))
         cfg.work_dir = ctx.stage_dir
         return prepare_config(cfg, path)
 
