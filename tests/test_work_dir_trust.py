@@ -313,3 +313,22 @@ def test_train_tool_ends_bad_input_with_a_message_not_a_traceback(
     assert 'Traceback' not in result.stderr
     assert "train.py: error:" in result.stderr
     assert 'randomness.seed (or the --seed flag)' in result.stderr
+
+
+def test_config_helper_keys_are_not_part_of_a_fingerprint():
+    """A shared block moved into a fragment leaves a ``_``-prefixed helper
+    key in every config that takes it: the stages keep their fingerprint
+    (what the helper sets is hashed where it is used)."""
+    from mmengine.config import Config
+
+    from mmwsss.stages.pipeline import build_stage
+    from mmwsss.stages.record import fingerprint
+    stage = build_stage('psl', dict(type='TrainStage', config='x.py'))
+    plain = Config(dict(optim_wrapper=dict(lr=0.1)))
+    helped = Config(dict(optim_wrapper=dict(lr=0.1),
+                         _shared_optim_wrapper=dict(lr=0.1)))
+    changed = Config(dict(optim_wrapper=dict(lr=0.2),
+                          _shared_optim_wrapper=dict(lr=0.1)))
+    prints = [fingerprint(stage, cfg, {}, '/w')['config']
+              for cfg in (plain, helped, changed)]
+    assert prints[0] == prints[1] != prints[2]

@@ -13,7 +13,7 @@ model = dict(data_preprocessor=dict(size=(256, 256)),
              head=dict(num_classes={{_base_.num_classes}}))
 # AdamW: MobileNetV2's last features are small (std ~0.1) and SGD at usual
 # rates barely moved the new classifier (docs/benchmarks.md)
-optim_wrapper = _base_.cls_optim_wrapper  # the model file's
+optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(

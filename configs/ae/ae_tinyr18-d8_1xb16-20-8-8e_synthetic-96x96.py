@@ -7,7 +7,7 @@ _base_ = ['../_base_/models/cam_tiny_resnet.py',
           '../_base_/schedules/ae_steps.py']
 model = dict(data_preprocessor=dict(size=(96, 96)),
              head=dict(num_classes={{_base_.num_classes}}))
-optim_wrapper = _base_.cls_optim_wrapper  # the model file's
+optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[20, 8, 8], mining_threshold=0.5, grid=48,
                  mining_batch_size=20, val_interval=4)
 train_dataloader = dict(

@@ -10,6 +10,6 @@ _base_ = ['../_base_/models/cam_mbv2.py',
 model = dict(data_preprocessor=dict(size=(256, 256)),
              head=dict(num_classes={{_base_.num_classes}}))
 max_epochs = 12
-optim_wrapper = _base_.cls_optim_wrapper  # the model file's
+optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=2)
 default_hooks = dict(logger=dict(interval=5))

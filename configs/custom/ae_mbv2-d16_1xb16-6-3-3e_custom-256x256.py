@@ -8,7 +8,7 @@ _base_ = ['../_base_/models/cam_mbv2.py',
 model = dict(
     data_preprocessor=dict(size=(256, 256)),
     head=dict(num_classes=None))  # from the dataset's labels.txt
-optim_wrapper = _base_.cls_optim_wrapper  # the model file's
+optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(

@@ -35,6 +35,6 @@ cam_dataloader = dict(
     batch_size=8,
     dataset=dict(pipeline=hcp_test_pipeline, proposal_path='proposals'))
 max_epochs = 12
-optim_wrapper = _base_.cls_optim_wrapper  # the model file's
+optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=6)
 default_hooks = dict(logger=dict(interval=5))

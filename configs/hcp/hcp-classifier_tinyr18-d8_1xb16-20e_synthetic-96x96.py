@@ -25,6 +25,6 @@ test_dataloader = val_dataloader
 cam_dataloader = dict(
     dataset=dict(pipeline=hcp_test_pipeline, proposal_path='proposals'))
 max_epochs = 20
-optim_wrapper = _base_.cls_optim_wrapper  # the model file's
+optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=10)
 default_hooks = dict(logger=dict(interval=5))

@@ -20,6 +20,11 @@ recipe with other random draws, not another recipe.  Markers written
 before this rule hashed the counts; they are compared with a digest that
 keeps them (``'auto'`` read as this machine's count), so an existing work
 dir is not invalidated by the change.
+
+Top-level config keys that start with ``_`` are composition helpers (a
+fragment's ``_cls_optim_wrapper`` that configs take as their
+``optim_wrapper``): what they set is hashed where it is used, so they are
+left out, and moving a shared block into a fragment keeps the stages.
 """
 import hashlib
 import json
@@ -166,7 +171,7 @@ def fingerprint(stage: BaseStage, cfg: Config, identity: Dict[str, str],
     so a moved work dir is still the same pipeline; worker counts do not
     count (module docstring)."""
     resolved = {k: v for k, v in cfg.to_dict().items()
-                if k not in _LOCATION_KEYS}
+                if k not in _LOCATION_KEYS and not k.startswith('_')}
     settings = stage.settings()
 
     def digest(value) -> str:

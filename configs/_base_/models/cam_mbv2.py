@@ -19,9 +19,9 @@ model = dict(
             'mmwsss-weights://mobilenetv2_imagenet')),
     head=dict(in_channels=320, dropout_ratio=0.1))
 # its optimiser, which each config applies over its schedule's
-# (optim_wrapper = _base_.cls_optim_wrapper): AdamW, head at 50x, since
+# (optim_wrapper = _base_._cls_optim_wrapper): AdamW, head at 50x, since
 # MobileNetV2's last features are small (std ~0.1) and SGD at usual rates
 # barely moved the new classifier (docs/benchmarks.md)
-cls_optim_wrapper = dict(
+_cls_optim_wrapper = dict(
     optimizer=dict(_delete_=True, type='AdamW', lr=1e-4, weight_decay=1e-4),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=50.0)}))

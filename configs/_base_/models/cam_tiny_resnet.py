@@ -16,8 +16,8 @@ model = dict(
         loss_cls=dict(type='MultiLabelSoftMarginLoss')),
     test_cfg=dict(cam_scales=(1.0, 0.5, 1.5, 2.0), cam_flip=True))
 # its optimiser, which each config applies over its schedule's SGD
-# (optim_wrapper = _base_.cls_optim_wrapper): from scratch, lr 0.1 and the
+# (optim_wrapper = _base_._cls_optim_wrapper): from scratch, lr 0.1 and the
 # head at 1x
-cls_optim_wrapper = dict(
+_cls_optim_wrapper = dict(
     optimizer=dict(lr=0.1),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=1.0)}))
