@@ -315,7 +315,7 @@ def test_kill_during_training_then_rerun_is_identical(pipeline_run,
     assert not (work / 'psl' / 'stage_done.json').exists()
     _train(work, pipeline_run.options)
     log = open(str(work) + '.log').read()
-    assert 'classifier (TrainStage): complete, skipped' in log
+    assert 'classifier (AdversarialErasingStage): complete, skipped' in log
     for folder in ('psl_plus_labels/labels', 'psl_online_labels/labels',
                    'test/predictions'):
         _same_folder(reference / folder, work / folder)
