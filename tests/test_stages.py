@@ -523,3 +523,19 @@ def test_stage_wiring_is_checked_against_what_stages_declare(init_scope):
                                           config='x.py')))
     with pytest.raises(StageError, match="needs an input 'regions'"):
         check_specs(specs, {})
+
+
+def test_erasing_stage_needs_the_erasing_loop(tmp_path):
+    """An AdversarialErasingStage whose config trains with another loop
+    would export no regions: it stops before training, naming the loop."""
+    from mmwsss.stages import StageContext
+    from mmwsss.stages.pipeline import build_stage
+    stage = build_stage('classifier', dict(type='AdversarialErasingStage',
+                                           config='x.py'))
+    assert set(stage.declared_outputs()) == {'checkpoint', 'regions'}
+    ctx = StageContext(name='classifier', work_dir=str(tmp_path),
+                       stage_dir=str(tmp_path / 'classifier'),
+                       config_dir=str(tmp_path))
+    cfg = Config(dict(train_cfg=dict(type='EpochBasedTrainLoop')))
+    with pytest.raises(ValueError, match="'EpochBasedTrainLoop'"):
+        stage.run(ctx, cfg)

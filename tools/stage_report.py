@@ -60,11 +60,9 @@ def stage_rows(work_dir: str):
             row['result'] = dict(
                 row.get('result', {}),
                 **{k: masks[k] for k in MASK_KEYS if k in masks})
-        # how often saliency and the class cues disagreed (train side)
-        row['result'] = dict(row.get('result', {}),
-                             **(marker.get('cues') or {}))
-        if not row['result']:
-            row.pop('result')
+        cues = marker.get('cues')  # how often the cues disagreed (train)
+        if cues:
+            row['result'] = dict(row.get('result', {}), **cues)
         rows.append(row)
     return sorted(rows, key=lambda r: r.get('finished', '~'))
 
