@@ -5,10 +5,11 @@ from .loading import (CheckImageLabels, LoadCheckedAnnotations,
 from .proposals import LoadProposals
 from .soft_targets import (LoadSegTargets, LoadSoftMap, SaliencySoftTargets,
                            saliency_soft_targets)
+from .true_masks import LoadTrueMaskIfLabelled
 
 __all__ = [
     'EraseMinedRegions', 'PackWSSSInputs', 'CheckImageLabels',
     'LoadCheckedAnnotations', 'LoadCheckedImageFromFile',
-    'LoadProposals', 'LoadSegTargets', 'LoadSoftMap', 'SaliencySoftTargets',
+    'LoadProposals', 'LoadTrueMaskIfLabelled', 'LoadSegTargets', 'LoadSoftMap', 'SaliencySoftTargets',
     'saliency_soft_targets'
 ]

@@ -3,6 +3,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmwsss.registry import TRANSFORMS
+from mmwsss.utils.io import IGNORE_INDEX
 from mmwsss.utils.regions import grid_to_image
 
 
@@ -17,7 +18,8 @@ class EraseMinedRegions(BaseTransform):
     :class:`mmwsss.engine.AdversarialErasingLoop` before training starts
     (before the first erasing step the masks are empty); used without that
     loop the transform raises, rather than silently training on unerased
-    images.
+    images.  A true mask loaded before it (:class:`LoadTrueMaskIfLabelled`)
+    is ignored where the image is painted out.
     """
 
     def __init__(self) -> None:
@@ -33,7 +35,11 @@ class EraseMinedRegions(BaseTransform):
         mask = self.store.erase_mask(int(results['sample_idx']))
         if mask.any():
             img = results['img'].copy()
-            img[grid_to_image(mask, img.shape[:2])] = np.asarray(
-                self.fill_bgr, dtype=img.dtype)
+            erased = grid_to_image(mask, img.shape[:2])
+            img[erased] = np.asarray(self.fill_bgr, dtype=img.dtype)
             results['img'] = img
+            if 'gt_seg_map' in results:  # a painted-out pixel shows no class
+                true = results['gt_seg_map'].copy()
+                true[erased] = IGNORE_INDEX
+                results['gt_seg_map'] = true
         return results

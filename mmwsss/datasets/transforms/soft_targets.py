@@ -40,9 +40,9 @@ def one_hot_targets(mask: np.ndarray, num_classes: int) -> np.ndarray:
     return target
 
 
-def true_mask_targets(results: dict) -> np.ndarray:
-    """Soft targets of a pixel-labelled image: its true mask, one-hot,
-    checked against the loaded image's size and the class count."""
+def checked_true_mask(results: dict) -> np.ndarray:
+    """The true mask of a pixel-labelled image, checked against the loaded
+    image's size and the class count."""
     mask = read_true_mask(results)
     path = results['true_seg_map_path']
     shape = tuple(results['img_shape'][:2])
@@ -50,7 +50,12 @@ def true_mask_targets(results: dict) -> np.ndarray:
         raise ValueError(f'{path}: mask size {mask.shape} differs from image '
                          f'{results["img_path"]} size {shape}')
     check_mask_values(mask, results['num_classes'], path)
-    return one_hot_targets(mask, results['num_classes'])
+    return mask
+
+
+def true_mask_targets(results: dict) -> np.ndarray:
+    """Soft targets of a pixel-labelled image: its true mask, one-hot."""
+    return one_hot_targets(checked_true_mask(results), results['num_classes'])
 
 
 def _set_soft_target(results: dict, target: np.ndarray) -> dict:

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from mmseg.utils import SampleList
 
+from mmwsss.models.losses.cam_pixel_loss import cam_pixel_loss
 from mmwsss.registry import MODELS
 from mmwsss.utils.labels import sample_labels
 from .cam import DEFAULT_CAM_SCALES, batch_cams
@@ -29,6 +30,11 @@ class CAMClassifier(ImageLabelClassifier):
         head: a :class:`CAMHead` config (``num_classes`` incl. background).
         neck: optional neck.
         in_index: which backbone output feeds the head.
+        train_cfg: ``pixel_loss_weight`` (default 0, off): with a
+            pixel-labelled subset, the weight of
+            :func:`~mmwsss.models.losses.cam_pixel_loss` on its images' CAMs
+            (the training pipeline then loads their masks,
+            :class:`~mmwsss.datasets.transforms.LoadTrueMaskIfLabelled`).
         test_cfg: ``cam_scales`` (default 1.0, 0.5, 1.5, 2.0) and
             ``cam_flip`` (default True) for :meth:`predict_cams`.
     """
@@ -50,8 +56,13 @@ class CAMClassifier(ImageLabelClassifier):
 
     # ------------------------------------------------------------- train
     def loss(self, inputs: torch.Tensor, data_samples: SampleList) -> dict:
-        return self.head.loss(self.cam_logits(inputs),
-                              sample_labels(data_samples))
+        logits = self.cam_logits(inputs)
+        losses = self.head.loss(logits, sample_labels(data_samples))
+        weight = self.train_cfg.get('pixel_loss_weight', 0.0)
+        if weight:
+            losses['loss_cam_pixel'] = weight * cam_pixel_loss(
+                logits, true_masks(data_samples))
+        return losses
 
     # -------------------------------------------------------------- test
     def predict(self, inputs: torch.Tensor,
@@ -80,3 +91,17 @@ class CAMClassifier(ImageLabelClassifier):
                for s, v in zip(data_samples, valid)] if full_size else False
         return batch_cams(self.cam_logits, inputs, sample_labels(data_samples),
                           valid, out, scales, flip)
+
+
+def true_masks(data_samples: SampleList) -> torch.Tensor:
+    """``(B, H, W)`` masks a pixel loss needs from every sample (all 255
+    for tags-only images); a sample without one means the training
+    pipeline lacks ``LoadTrueMaskIfLabelled``."""
+    missing = [s.metainfo.get('img_path') for s in data_samples
+               if 'gt_sem_seg' not in s]
+    if missing:
+        raise KeyError(
+            f'{missing[0]}: pixel_loss_weight is set but the sample has no '
+            "mask; add dict(type='LoadTrueMaskIfLabelled') after image "
+            'loading in the training pipeline')
+    return torch.stack([s.gt_sem_seg.data[0] for s in data_samples])

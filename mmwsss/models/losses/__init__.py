@@ -1,3 +1,4 @@
+from .cam_pixel_loss import cam_pixel_loss
 from .candidate_set_loss import (candidate_set_loss, set_membership,
                                  split_candidate_sets)
 from .multilabel_loss import MultiLabelSoftMarginLoss
@@ -6,5 +7,5 @@ from .soft_label_loss import SoftLabelCrossEntropyLoss, check_soft_targets
 __all__ = [
     'MultiLabelSoftMarginLoss', 'SoftLabelCrossEntropyLoss',
     'check_soft_targets', 'candidate_set_loss', 'set_membership',
-    'split_candidate_sets'
+    'split_candidate_sets', 'cam_pixel_loss'
 ]
