@@ -6,8 +6,11 @@ classifier's maps as well as the segmentor.  The cues are cut from the
 its peak, so that is the map this loss shapes: on a labelled image, each
 class present in the (augmented) crop should reach 1 on its cells and 0
 elsewhere, with the share of the class in a cell as the target at
-boundaries.  The peak is taken as a constant (no gradient), so the loss
-moves the map's shape, not its scale, which the image-level loss keeps.
+boundaries.  The map is divided by its largest magnitude, taken as a
+constant (no gradient): that is the peak whenever the class fires at all,
+it keeps the loss bounded when it does not yet (a CAM all below zero, as
+at the start of training), and the loss moves the map's shape, not its
+scale, which the image-level loss keeps.
 Cells below the peak's zero are left alone where the target is 0 (the
 threshold treats them alike), and are pushed up where it is not, so a
 class region the CAM misses still gets a gradient (a ReLU would stop it).
@@ -48,7 +51,7 @@ def cam_pixel_loss(cam_logits: torch.Tensor,
     shares, labelled = cell_class_shares(masks, cam_logits.shape[1] + 1,
                                          cam_logits.shape[2:])
     target = shares[:, 1:]
-    peak = cam_logits.detach().flatten(2).amax(2).clamp(min=1e-5)
+    peak = cam_logits.detach().abs().flatten(2).amax(2).clamp(min=1e-5)
     normalised = cam_logits / peak[..., None, None]
     error = torch.where(target > 0, normalised - target,
                         normalised.clamp(min=0))
