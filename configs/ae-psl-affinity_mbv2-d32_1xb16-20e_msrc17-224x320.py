@@ -8,4 +8,4 @@ _base_ = [
     '_base_/pipelines/affinity_rung.py'
 ]
 affinity = 'affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py'
-stages = {{_base_.affinity_stages}}
+stages = _base_.affinity_stages

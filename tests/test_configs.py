@@ -49,6 +49,15 @@ def _own_data_folder(cfg, root):
         cfg[key].dataset.data_root = str(root)
 
 
+def test_configs_use_one_template_syntax():
+    """Base variables are referenced as ``_base_.x``; ``{{...}}`` (MMEngine's
+    text substitution) would sit beside the pipeline's ``{placeholder}``s
+    as a second syntax."""
+    every = glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
+    offenders = [osp.relpath(p, REPO) for p in every if '{{' in open(p).read()]
+    assert not offenders
+
+
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
 def test_config_loads_and_builds(path, tmp_path):

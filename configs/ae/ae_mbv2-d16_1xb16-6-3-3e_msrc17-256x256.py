@@ -10,14 +10,14 @@ _base_ = ['../_base_/models/cam_mbv2.py',
           '../_base_/datasets/msrc17_cls.py',
           '../_base_/schedules/ae_steps.py']
 model = dict(data_preprocessor=dict(size=(256, 256)),
-             head=dict(num_classes={{_base_.num_classes}}))
+             head=dict(num_classes=_base_.num_classes))
 # AdamW: MobileNetV2's last features are small (std ~0.1) and SGD at usual
 # rates barely moved the new classifier (docs/benchmarks.md)
 optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(
-    dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
+    dataset=dict(pipeline=_base_.erasing_train_pipeline))
 default_hooks = dict(logger=dict(interval=5))
 # saliency for the saliency-guided masks (tools/make_saliency.py)
 saliency = dict(type='U2NetpSaliency',

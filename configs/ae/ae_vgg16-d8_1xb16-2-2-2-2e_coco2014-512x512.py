@@ -8,10 +8,10 @@ _base_ = ['../_base_/models/cam_vgg16.py',
           '../_base_/datasets/coco2014_cls.py',
           '../_base_/schedules/ae_steps.py']
 model = dict(data_preprocessor=dict(size=(512, 512)),
-             head=dict(num_classes={{_base_.num_classes}}))
+             head=dict(num_classes=_base_.num_classes))
 optim_wrapper = dict(optimizer=dict(lr=0.001))
 train_cfg = dict(epochs_per_step=[2, 2, 2, 2], mining_threshold=0.8,
                  val_interval=2)
 train_dataloader = dict(
-    dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
+    dataset=dict(pipeline=_base_.erasing_train_pipeline))
 saliency = dict(type='U2NetpSaliency', model_path='mmwsss-weights://u2netp')

@@ -8,7 +8,7 @@ _base_ = ['../_base_/models/cam_mbv2.py',
           '../_base_/datasets/msrc17_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
 model = dict(data_preprocessor=dict(size=(256, 256)),
-             head=dict(num_classes={{_base_.num_classes}}))
+             head=dict(num_classes=_base_.num_classes))
 max_epochs = 12
 optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=2)

@@ -4,4 +4,4 @@ _base_ = ['../_base_/models/cam_r50.py',
           '../_base_/datasets/voc12_aug_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
 model = dict(data_preprocessor=dict(size=(512, 512)),
-             head=dict(num_classes={{_base_.num_classes}}))
+             head=dict(num_classes=_base_.num_classes))

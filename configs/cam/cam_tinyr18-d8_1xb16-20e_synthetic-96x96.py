@@ -4,7 +4,7 @@ _base_ = ['../_base_/models/cam_tiny_resnet.py',
           '../_base_/datasets/synthetic_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
 model = dict(data_preprocessor=dict(size=(96, 96)),
-             head=dict(num_classes={{_base_.num_classes}}))
+             head=dict(num_classes=_base_.num_classes))
 max_epochs = 20
 optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(max_epochs=max_epochs, val_interval=10)

@@ -4,5 +4,5 @@ _base_ = ['../_base_/models/cam_vgg16.py',
           '../_base_/datasets/voc12_aug_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
 model = dict(data_preprocessor=dict(size=(512, 512)),
-             head=dict(num_classes={{_base_.num_classes}}))
+             head=dict(num_classes=_base_.num_classes))
 optim_wrapper = dict(optimizer=dict(lr=0.001))

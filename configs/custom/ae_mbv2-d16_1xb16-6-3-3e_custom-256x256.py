@@ -12,7 +12,7 @@ optim_wrapper = _base_._cls_optim_wrapper  # the model file's
 train_cfg = dict(epochs_per_step=[6, 3, 3], mining_threshold=0.6,
                  val_interval=12)
 train_dataloader = dict(
-    dataset=dict(pipeline={{_base_.erasing_train_pipeline}}))
+    dataset=dict(pipeline=_base_.erasing_train_pipeline))
 default_hooks = dict(
     logger=dict(interval=5), visualization=dict(type='WSSSVisualizationHook'))
 saliency = dict(type='U2NetpSaliency',

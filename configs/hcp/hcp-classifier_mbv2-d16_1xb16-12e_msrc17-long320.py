@@ -9,7 +9,7 @@
 _base_ = ['../_base_/models/hcp_mbv2.py',
           '../_base_/datasets/msrc17_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
-model = dict(head=dict(num_classes={{_base_.num_classes}}))
+model = dict(head=dict(num_classes=_base_.num_classes))
 proposals = dict(max_count=200)  # selective search (mmwsss.proposals)
 hcp_train_pipeline = [
     dict(type='LoadCheckedImageFromFile'),

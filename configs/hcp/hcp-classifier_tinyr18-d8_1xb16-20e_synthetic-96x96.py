@@ -4,7 +4,7 @@
 _base_ = ['../_base_/models/hcp_tiny_resnet.py',
           '../_base_/datasets/synthetic_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
-model = dict(head=dict(num_classes={{_base_.num_classes}}))
+model = dict(head=dict(num_classes=_base_.num_classes))
 proposals = dict(max_count=50, scales=(50, 150), min_size=0.01)
 hcp_train_pipeline = [
     dict(type='LoadCheckedImageFromFile'),

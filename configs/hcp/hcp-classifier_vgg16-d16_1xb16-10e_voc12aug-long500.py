@@ -7,7 +7,7 @@
 _base_ = ['../_base_/models/hcp_vgg16.py',
           '../_base_/datasets/voc12_aug_cls.py',
           '../_base_/schedules/cls_sgd_poly.py']
-model = dict(head=dict(num_classes={{_base_.num_classes}}))
+model = dict(head=dict(num_classes=_base_.num_classes))
 proposals = dict(max_count=500)  # selective search (mmwsss.proposals)
 hcp_train_pipeline = [
     dict(type='LoadCheckedImageFromFile'),

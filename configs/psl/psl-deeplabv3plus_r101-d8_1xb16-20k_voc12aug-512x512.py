@@ -7,7 +7,7 @@ _base_ = ['../_base_/models/psl_deeplabv3plus_r101.py',
 crop_size = (512, 512)
 model = dict(
     data_preprocessor=dict(size=crop_size),
-    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
+    decode_head=dict(seg_head=dict(num_classes=_base_.num_classes)))
 train_dataloader = dict(
     batch_size=16,
     dataset=dict(pipeline=[

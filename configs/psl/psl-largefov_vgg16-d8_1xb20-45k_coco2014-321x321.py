@@ -6,7 +6,7 @@ _base_ = ['../_base_/models/psl_largefov_vgg16.py',
           '../_base_/schedules/psl_sgd_step.py']
 model = dict(
     data_preprocessor=dict(size=(321, 321)),
-    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
+    decode_head=dict(seg_head=dict(num_classes=_base_.num_classes)))
 max_iters = 45000
 param_scheduler = [
     dict(type='MultiStepLR', by_epoch=False, milestones=[15000, 30000],

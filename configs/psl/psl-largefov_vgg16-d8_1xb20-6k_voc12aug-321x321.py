@@ -6,5 +6,5 @@ _base_ = ['../_base_/models/psl_largefov_vgg16.py',
           '../_base_/schedules/psl_sgd_step.py']
 model = dict(
     data_preprocessor=dict(size=(321, 321)),
-    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
+    decode_head=dict(seg_head=dict(num_classes=_base_.num_classes)))
 log_processor = dict(by_epoch=False)

@@ -10,5 +10,5 @@ _base_ = ['../_base_/models/psl_mbv2.py',
           '../_base_/schedules/seg_adamw_20e.py']
 model = dict(
     data_preprocessor=dict(size=(224, 320)),
-    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
+    decode_head=dict(seg_head=dict(num_classes=_base_.num_classes)))
 default_hooks = dict(logger=dict(interval=19))

@@ -7,5 +7,5 @@ _base_ = ['../_base_/models/psl_tiny_resnet.py',
           '../_base_/schedules/seg_sgd_12e.py']
 model = dict(
     data_preprocessor=dict(size=(96, 96)),
-    decode_head=dict(seg_head=dict(num_classes={{_base_.num_classes}})))
+    decode_head=dict(seg_head=dict(num_classes=_base_.num_classes)))
 default_hooks = dict(logger=dict(interval=10))

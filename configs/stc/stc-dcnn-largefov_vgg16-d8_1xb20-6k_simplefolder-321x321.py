@@ -18,10 +18,10 @@ simple_folder = dict(
     data_prefix=dict(img_path='images'),
     metainfo=dict(classes=voc_classes))
 simple_train_dataset = dict(**simple_folder,
-                            pipeline={{_base_.stc_train_pipeline}})
+                            pipeline=_base_.stc_train_pipeline)
 # VOC train_aug (the complex images), which P-DCNN adds
-complex_train_dataset = {{_base_.train_dataloader.dataset}}
+complex_train_dataset = _base_.train_dataloader.dataset
 train_dataloader = dict(dataset=dict(_delete_=True, **simple_train_dataset))
 cam_dataloader = dict(
     dataset=dict(_delete_=True, **simple_folder,
-                 pipeline={{_base_.test_pipeline}}))
+                 pipeline=_base_.test_pipeline))

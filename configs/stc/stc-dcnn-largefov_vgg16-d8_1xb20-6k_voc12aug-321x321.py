@@ -23,7 +23,7 @@ stc_train_pipeline = [
     dict(type='LoadSegTargets'),
     dict(type='RandomResize', scale=(500, 500), ratio_range=(0.5, 1.5),
          keep_ratio=True),
-    dict(type='RandomCrop', crop_size={{_base_.crop_size}}),
+    dict(type='RandomCrop', crop_size=_base_.crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
 ]

@@ -12,6 +12,6 @@ train_dataloader = dict(
         _delete_=True,
         type='ConcatDataset',
         datasets=[
-            {{_base_.complex_train_dataset}},
-            {{_base_.simple_train_dataset}},
+            _base_.complex_train_dataset,
+            _base_.simple_train_dataset,
         ]))

@@ -17,7 +17,7 @@ model = dict(
 train_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadSegTargets'),
-    dict(type='Resize', scale={{_base_.seg_scale}}, keep_ratio=False),
+    dict(type='Resize', scale=_base_.seg_scale, keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWSSSInputs'),
 ]))

@@ -18,7 +18,7 @@ train_dataloader = dict(
     batch_size=20,
     dataset=dict(pipeline=seg_train_pipeline,
                  pseudo_seg_map_path='pseudo_masks'))
-val_dataloader = dict(dataset=dict(pipeline={{_base_.eval_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline=_base_.eval_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='WSSSIoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

@@ -7,7 +7,7 @@
 #   _base_ = ['../ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py',
 #             '../_base_/pipelines/affinity_rung.py']
 #   affinity = '../affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py'
-#   stages = {{_base_.affinity_stages}}
+#   stages = _base_.affinity_stages
 #
 # (MMEngine refuses a key two bases both set, so the stages come under
 # their own name and the child merges them into its pipeline's.)
