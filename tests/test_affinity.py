@@ -106,3 +106,19 @@ def test_affinity_net_trains_and_embeds_at_an_eighth(init_scope):
     assert all(p.grad is None for p in model.backbone.parameters())
     model.train()
     assert model.training and not model.backbone.training
+
+
+def test_uncertainty_band_leaves_contested_cells_ignored():
+    # one region, seeded by class 5 on the left and background on the
+    # right: the walk mixes them in the middle, where neither holds a
+    # clear majority; the band keeps those pixels ignored
+    mask = np.full((16, 64), 255, np.uint8)
+    mask[:, :8] = 5
+    mask[:, -8:] = 0
+    flat = torch.zeros(1, 2, 8)
+    every = propagate_mask(mask, [5], flat, radius=3)
+    banded = propagate_mask(mask, [5], flat, radius=3, min_share=0.9)
+    assert (every != 255).all()
+    middle = banded[:, 24:40]
+    assert (middle == 255).mean() > 0.5
+    assert (banded[:, :8] == 5).all() and (banded[:, -8:] == 0).all()

@@ -230,10 +230,13 @@ class AffinityLabelStage(MaskStage):
     def __init__(self, beta: float = AFFINITY_DEFAULTS['beta'],
                  iterations: int = AFFINITY_DEFAULTS['iterations'],
                  keep_labelled: bool = AFFINITY_DEFAULTS['keep_labelled'],
+                 min_share: float = AFFINITY_DEFAULTS['min_share'],
                  **kwargs) -> None:
         super().__init__(**kwargs)
+        if not 0.0 <= min_share <= 1.0:
+            raise ValueError(f'min_share must be in [0, 1], got {min_share}')
         self.walk = dict(beta=beta, iterations=iterations,
-                         keep_labelled=keep_labelled)
+                         keep_labelled=keep_labelled, min_share=min_share)
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         dataset, model = self.dataset_and_model(ctx, cfg)
