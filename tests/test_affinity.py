@@ -108,17 +108,14 @@ def test_affinity_net_trains_and_embeds_at_an_eighth(init_scope):
     assert model.training and not model.backbone.training
 
 
-def test_uncertainty_band_leaves_contested_cells_ignored():
-    # one region, seeded by class 5 on the left and background on the
-    # right: the walk mixes them in the middle, where neither holds a
-    # clear majority; the band keeps those pixels ignored
-    mask = np.full((16, 64), 255, np.uint8)
-    mask[:, :8] = 5
-    mask[:, -8:] = 0
-    flat = torch.zeros(1, 2, 8)
-    every = propagate_mask(mask, [5], flat, radius=3)
-    banded = propagate_mask(mask, [5], flat, radius=3, min_share=0.9)
-    assert (every != 255).all()
-    middle = banded[:, 24:40]
-    assert (middle == 255).mean() > 0.5
-    assert (banded[:, :8] == 5).all() and (banded[:, -8:] == 0).all()
+def test_object_fill_leaves_would_be_background_ignored():
+    mask = np.full((48, 64), 255, np.uint8)
+    mask[:8, :8] = 5  # a seed of class 5 in the left region
+    mask[:8, -8:] = 0  # background seed in the right region
+    every = propagate_mask(mask, [5], _two_regions(), radius=3)
+    objects = propagate_mask(mask, [5], _two_regions(), radius=3,
+                             fill='objects')
+    assert (objects[:, :28] == 5).all()  # the object still grows
+    assert (objects[8:, 36:] == 255).all()  # no new background
+    assert (objects[:8, -8:] == 0).all()  # labelled background is kept
+    assert (every[8:, 36:] == 0).all()

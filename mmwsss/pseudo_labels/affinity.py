@@ -15,10 +15,11 @@ those affinities (PSA, Ahn & Kwak 2018; IRN, Ahn et al. 2019):
    (``D^-1 A``, PSA's normalisation);
 3. ``iterations`` steps, then the scores are resized to the image and each
    pixel takes the class of the highest score; a pixel no seed reached
-   stays ignored, and so does one whose winning class holds less than
-   ``min_share`` of its scores (an uncertainty band: PSL trains on its
-   ignored pixels, ``docs/benchmarks.md``, and a walk that decides every
-   pixel takes them away).
+   stays ignored.  With ``fill='objects'`` the walk only adds object
+   pixels: an ignored pixel it would call background stays ignored.  PSL
+   learns background from the background the mask labelled and needs the
+   pixels it is unsure of left open; a walk that decides every pixel
+   turns most of them into background (``docs/benchmarks.md``).
 
 With ``keep_labelled`` (default) the pixels the mask labelled keep their
 label: they are where two cues agreed (precision ~89 on MSRC-17), and the
@@ -45,7 +46,9 @@ from mmwsss.utils.per_image import ImageShard
 
 #: PSA's random-walk settings (module docstring)
 AFFINITY_DEFAULTS = dict(beta=8.0, iterations=256, keep_labelled=True,
-                         min_share=0.0)
+                         fill='all')
+#: what the walk may write into the pixels the mask left ignored
+FILLS = ('all', 'objects')
 
 
 def seed_scores(mask: np.ndarray, class_ids: Sequence[int],
@@ -98,7 +101,7 @@ def propagate_mask(mask: np.ndarray, labels: Sequence[int],
                    embedding: torch.Tensor, radius: int,
                    beta: float = 8.0, iterations: int = 256,
                    keep_labelled: bool = True,
-                   min_share: float = 0.0) -> np.ndarray:
+                   fill: str = 'all') -> np.ndarray:
     """One image's mask completed by the random walk (module docstring).
 
     Args:
@@ -106,8 +109,8 @@ def propagate_mask(mask: np.ndarray, labels: Sequence[int],
         labels: the image's tagged classes.
         embedding: ``(D, h, w)`` AffinityNet embedding of the image, its
             grid covering the image (``h = ceil(H / 8)``).
-        min_share: a filled pixel stays ignored unless its class holds at
-            least this share of its scores (0: every reached pixel).
+        fill: ``'all'`` (every pixel a seed reached) or ``'objects'``
+            (ignored pixels take object classes only).
     """
     class_ids = [0] + [int(c) for c in labels]
     grid = tuple(embedding.shape[-2:])
@@ -119,11 +122,10 @@ def propagate_mask(mask: np.ndarray, labels: Sequence[int],
     scores = F.interpolate(scores[None], scale_factor=OUTPUT_STRIDE,
                            mode='bilinear', align_corners=False)[0]
     scores = scores[:, :mask.shape[0], :mask.shape[1]]
-    top, index = scores.max(dim=0)
-    total = scores.sum(dim=0)
-    winner = np.asarray(class_ids, np.uint8)[index.numpy()]
-    sure = (total > 0) & (top >= min_share * total)
-    out = np.where(sure.numpy(), winner, IGNORE_INDEX)
+    winner = np.asarray(class_ids, np.uint8)[scores.argmax(dim=0).numpy()]
+    out = np.where(scores.sum(dim=0).numpy() > 0, winner, IGNORE_INDEX)
+    if fill == 'objects':
+        out = np.where((mask == IGNORE_INDEX) & (out == 0), IGNORE_INDEX, out)
     if keep_labelled:
         out = np.where(mask == IGNORE_INDEX, out, mask)
     return out.astype(np.uint8)
@@ -132,7 +134,7 @@ def propagate_mask(mask: np.ndarray, labels: Sequence[int],
 @torch.no_grad()
 def make_affinity_labels(model, dataset, masks_dir: str, out_dir: str,
                          beta: float = 8.0, iterations: int = 256,
-                         keep_labelled: bool = True, min_share: float = 0.0,
+                         keep_labelled: bool = True, fill: str = 'all',
                          batch_size: int = 1,
                          num_workers: int = 0,
                          show_progress: bool = True) -> Dict[str, int]:
@@ -164,7 +166,7 @@ def make_affinity_labels(model, dataset, masks_dir: str, out_dir: str,
             out = propagate_mask(mask, meta['img_labels'],
                                  embedding[:, :grid[0], :grid[1]],
                                  model.radius, beta, iterations,
-                                 keep_labelled, min_share)
+                                 keep_labelled, fill)
             write_label_png(shard.out_path(meta), out, palette)
             if meta['img_labels'] and not (
                     (out > 0) & (out != IGNORE_INDEX)).any():

@@ -24,7 +24,7 @@ from mmwsss.pseudo_labels import (make_cams, make_pseudo_labels,
                                   make_psl_plus_labels, make_saliency_maps,
                                   split_by_list, split_simple_complex,
                                   write_split)
-from mmwsss.pseudo_labels.affinity import (AFFINITY_DEFAULTS,
+from mmwsss.pseudo_labels.affinity import (AFFINITY_DEFAULTS, FILLS,
                                            make_affinity_labels)
 from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
                                               calibrate_pseudo_labels)
@@ -230,13 +230,13 @@ class AffinityLabelStage(MaskStage):
     def __init__(self, beta: float = AFFINITY_DEFAULTS['beta'],
                  iterations: int = AFFINITY_DEFAULTS['iterations'],
                  keep_labelled: bool = AFFINITY_DEFAULTS['keep_labelled'],
-                 min_share: float = AFFINITY_DEFAULTS['min_share'],
+                 fill: str = AFFINITY_DEFAULTS['fill'],
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        if not 0.0 <= min_share <= 1.0:
-            raise ValueError(f'min_share must be in [0, 1], got {min_share}')
+        if fill not in FILLS:
+            raise ValueError(f'fill must be one of {FILLS}, got {fill!r}')
         self.walk = dict(beta=beta, iterations=iterations,
-                         keep_labelled=keep_labelled, min_share=min_share)
+                         keep_labelled=keep_labelled, fill=fill)
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         dataset, model = self.dataset_and_model(ctx, cfg)
