@@ -300,7 +300,9 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
         model = self._model()
         was_training = model.training
         model.eval()
-        mined = torch.zeros(self.store.regions.shape[1:], dtype=torch.int32)
+        # packed bits, one byte each: shards are disjoint, so the sum is
+        # the union and never exceeds a byte
+        mined = torch.zeros(self.store.regions.shape[1:], dtype=torch.uint8)
         shard = ImageShard(self.mining_set, show_progress=False)
         for batch in shard.loader(self.mining_batch_size):
             data = model.data_preprocessor(batch, False)
@@ -315,10 +317,10 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
                     self._keep_step_cam(index, step, cam)
                 for row, region in enumerate(regions.cpu().numpy()):
                     mined[start + row] = torch.from_numpy(
-                        np.packbits(region.ravel()).astype(np.int32))
+                        np.packbits(region.ravel()))
         if get_dist_info()[1] > 1:
             all_reduce(mined, op='sum')
-        packed = mined.to(torch.uint8).numpy()
+        packed = mined.numpy()
         for index in range(self.store.num_images):
             start, stop = self.store.offsets[index:index + 2]
             masks = np.stack([unpack(packed[r], self.grid)
