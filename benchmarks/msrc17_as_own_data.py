@@ -2,13 +2,18 @@
 
 ``make-folder`` turns MSRC-17 train into the own-data layout with tags
 only (``DATA/images/<stem>.jpg`` links, ``DATA/labels.txt`` with the class
-names of each image: its image-level labels, no mask); the template
+names of each image: its image-level labels, no mask); with
+``--pixel-list`` (issue 23) also ``DATA/masks/<stem>.png`` for the images
+of that list only (the dataset's README allows a run to read the masks of
+the list it names) and ``DATA/masks/classes.txt``, as a user with a few
+outlined photos would have them; the template
 pipeline then trains on it as a user would.  ``score`` maps the masks
 ``tools/infer.py`` wrote for MSRC-17 val (images never in the folder) from
 the folder's class order (``classes.txt``) to MSRC-17's and scores them
 against the val ground truth (evaluation only), printing the mIoU last.
 
-    python benchmarks/msrc17_as_own_data.py make-folder DATA
+    python benchmarks/msrc17_as_own_data.py make-folder DATA \
+        [--pixel-list ImageSets/Segmentation/train_pixel_10pct.txt]
     python tools/train.py \\
         configs/custom/ae-psl_mbv2-d32_1xb16-20e_custom-long320.py \\
         --work-dir W --allow-rare --cfg-options data_root=DATA  # horse: 1
@@ -44,7 +49,7 @@ def msrc_dataset(key: str):
     return DATASETS.build(dataset_cfg)
 
 
-def make_folder(out: str) -> None:
+def make_folder(out: str, pixel_list: str = None) -> None:
     train = msrc_dataset('cam_dataloader')
     classes = train.metainfo['classes']
     os.makedirs(osp.join(out, 'images'), exist_ok=True)
@@ -60,6 +65,26 @@ def make_folder(out: str) -> None:
     with open(osp.join(out, 'labels.txt'), 'w') as handle:
         handle.write('\n'.join(lines) + '\n')
     print(f'{len(lines)} images with their tags in {out}')
+    if pixel_list:
+        add_masks(train, out, pixel_list)
+
+
+def add_masks(train, out: str, pixel_list: str) -> None:
+    """``out/masks``: links to the true masks of ``pixel_list``'s images
+    (MSRC-17's class indices) and ``classes.txt`` naming each index."""
+    with open(osp.join(train.data_root, pixel_list)) as handle:
+        stems = [line.strip() for line in handle if line.strip()]
+    folder = osp.join(out, 'masks')
+    os.makedirs(folder, exist_ok=True)
+    for stem in stems:
+        source = osp.join(train.data_root, 'SegmentationClass',
+                          stem + '.png')
+        link = osp.join(folder, stem + '.png')
+        if not osp.lexists(link):
+            os.symlink(osp.abspath(source), link)
+    with open(osp.join(folder, 'classes.txt'), 'w') as handle:
+        handle.write('\n'.join(train.metainfo['classes']) + '\n')
+    print(f'{len(stems)} true masks ({pixel_list}) in {folder}')
 
 
 def score(masks: str) -> None:
@@ -87,8 +112,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('command', choices=['make-folder', 'score'])
     parser.add_argument('path')
+    parser.add_argument('--pixel-list', help='make-folder: also link the '
+                        'true masks of this list (relative to MSRC-17)')
     args = parser.parse_args()
-    (make_folder if args.command == 'make-folder' else score)(args.path)
+    if args.command == 'make-folder':
+        make_folder(args.path, args.pixel_list)
+    else:
+        score(args.path)
 
 
 if __name__ == '__main__':
