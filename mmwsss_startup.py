@@ -1,4 +1,6 @@
-"""Interpreter start-up hook of mmwsss: ``mmcv._ext`` for mmcv-lite.
+"""Interpreter start-up hook of mmwsss: ``mmcv._ext`` for mmcv-lite, and
+MMSeg's model builders on configs whose ``num_classes`` the labels file
+gives (section below).
 
 MMSegmentation imports ``mmcv.ops`` unconditionally, and with mmcv-lite
 (mmcv without compiled ops) that import fails on the missing extension
@@ -89,11 +91,130 @@ def is_placeholder(obj) -> bool:
     return bool(getattr(obj, '_mmwsss_placeholder', False))
 
 
+# ------------------------------------------------------------------------
+# MMSeg's model builders on a config whose num_classes is still open
+#
+# mmwsss's own-data configs leave ``num_classes=None``: the labels file
+# says it.  MMSeg's ``init_model`` and ``MMSegInferencer`` build the model
+# straight from the config, so they would stop on it.  When MMSeg's module
+# defining them is imported, they are wrapped: a config with an open
+# ``num_classes`` is completed first (from the checkpoint's class names,
+# else from the labels file, :func:`mmwsss.apis.complete_model_config`);
+# every other config goes through untouched, and mmwsss is imported only
+# for the open ones.
+
+
+def has_open_num_classes(node) -> bool:
+    """Whether a (model) config holds ``num_classes=None`` anywhere."""
+    if isinstance(node, dict):
+        return any((key == 'num_classes' and value is None)
+                   or has_open_num_classes(value)
+                   for key, value in node.items())
+    if isinstance(node, (list, tuple)):
+        return any(has_open_num_classes(value) for value in node)
+    return False
+
+
+def _completed(config, checkpoint):
+    from mmwsss.apis import complete_model_config
+    return complete_model_config(config, checkpoint)
+
+
+def _wrap_init_model(module: types.ModuleType) -> None:
+    original = module.init_model
+    if hasattr(original, '__wrapped__'):
+        return
+
+    def init_model(config, checkpoint=None, device='cuda:0',
+                   cfg_options=None):
+        from mmengine.config import Config
+        if not isinstance(config, Config):
+            config = Config.fromfile(str(config))
+        if cfg_options is not None:
+            config.merge_from_dict(cfg_options)
+        if has_open_num_classes(config.get('model')):
+            config = _completed(config, checkpoint)
+        return original(config, checkpoint, device)
+
+    init_model.__doc__ = original.__doc__
+    init_model.__wrapped__ = original
+    module.init_model = init_model
+    package = sys.modules.get('mmseg.apis')  # bound it already: a late wrap
+    if package is not None and getattr(package, 'init_model',
+                                       None) is original:
+        package.init_model = init_model
+
+
+def _wrap_inferencer(module: types.ModuleType) -> None:
+    cls = module.MMSegInferencer
+    original = cls._init_model
+    if hasattr(original, '__wrapped__'):
+        return
+
+    def _init_model(self, cfg, weights, device='cpu'):
+        if has_open_num_classes(cfg.get('model')):
+            cfg = _completed(cfg, weights)
+        return original(self, cfg, weights, device)
+
+    _init_model.__wrapped__ = original
+    cls._init_model = _init_model
+
+
+#: MMSeg modules to complete right after their code ran
+AFTER_IMPORT = {
+    'mmseg.apis.inference': _wrap_init_model,
+    'mmseg.apis.mmseg_inferencer': _wrap_inferencer,
+}
+
+
+class _AfterImportLoader:
+    """Runs the original loader, then the module's wrapper."""
+
+    def __init__(self, loader, callback) -> None:
+        self.loader, self.callback = loader, callback
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        self.loader.exec_module(module)
+        self.callback(module)
+
+    def __getattr__(self, name: str):  # get_source, get_code, ...
+        return getattr(self.loader, name)
+
+
+class AfterImportFinder:
+    """A ``sys.meta_path`` finder, placed first, for the modules of
+    :data:`AFTER_IMPORT` only: their usual spec, with a loader that wraps
+    what they define once their code ran."""
+
+    _mmwsss_after_import = True
+
+    @classmethod
+    def find_spec(cls, fullname: str, path=None, target=None):
+        callback = AFTER_IMPORT.get(fullname)
+        if callback is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None  # another finder's module: left as it is
+        spec.loader = _AfterImportLoader(spec.loader, callback)
+        return spec
+
+
 def install() -> None:
-    """Append the finder to ``sys.meta_path`` once (the ``.pth`` file and
-    :mod:`mmwsss.compat` both call this)."""
+    """Put both finders on ``sys.meta_path`` once (the ``.pth`` file and
+    :mod:`mmwsss.compat` both call this): the placeholder last, the
+    after-import one first."""
     if not any(is_placeholder(finder) for finder in sys.meta_path):
         sys.meta_path.append(MmcvExtFinder)
+    if not any(getattr(finder, '_mmwsss_after_import', False)
+               for finder in sys.meta_path):
+        sys.meta_path.insert(0, AfterImportFinder)
+    for name, wrap in AFTER_IMPORT.items():  # imported before the finder
+        if name in sys.modules:
+            wrap(sys.modules[name])
 
 
 install()

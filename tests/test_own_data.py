@@ -107,6 +107,37 @@ def test_template_pipeline_trains_on_tags_alone(own_run):
         'background', 'box', 'disc', 'ring', 'wedge')
 
 
+#: MMSeg's APIs in a fresh interpreter on the own-data segmentor config,
+#: whose num_classes=None only the labels file or the checkpoint can fill
+MMSEG_ON_TEMPLATE = """
+import json, sys
+from mmseg.apis import MMSegInferencer, inference_model, init_model
+assert 'mmwsss' not in sys.modules
+config, checkpoint, image = sys.argv[1:4]
+model = init_model(config, checkpoint, device='cpu')
+result = inference_model(model, image)
+inferencer = MMSegInferencer(model=config, weights=checkpoint, device='cpu')
+again = inferencer([image], return_datasamples=True)
+print(json.dumps(dict(
+    num_classes=model.decode_head.num_classes,
+    same=bool((again.pred_sem_seg.data == result.pred_sem_seg.data).all()))))
+"""
+
+
+def test_mmseg_apis_take_the_template_config_unchanged(own_run, tmp_path):
+    """No data_root and no saved config: the classes come from the
+    checkpoint, as a user of init_model would call it."""
+    work = own_run['work']
+    checkpoint = work / 'psl_plus' / json.load(open(
+        work / 'psl_plus' / 'stage_done.json'))['outputs']['checkpoint']
+    config = osp.join(REPO, 'configs', 'custom',
+                      'psl_tinyr18-d8_1xb16-12e_custom-long96.py')
+    out = run_tool('-c', MMSEG_ON_TEMPLATE, config, str(checkpoint),
+                   own_run['new_images'][0], cwd=str(tmp_path)).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result == dict(num_classes=5, same=True)
+
+
 def test_test_tool_takes_the_pipeline_and_its_work_dir(own_run):
     out = run_tool('tools/test.py', TEMPLATE, str(own_run['work']),
                    '--work-dir', str(own_run['work'] / 'retest'),

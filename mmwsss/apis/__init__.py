@@ -5,10 +5,12 @@ that does not build the train loop)."""
 from .config_checks import (check_config, dataset_num_classes,
                             model_num_classes, prepare_config)
 from .inference import check_checkpoint, init_model, load_state_dict_checked
-from .mmseg_tools import WSSSRunner, WSSSVisualizationHook
+from .mmseg_tools import (WSSSRunner, WSSSVisualizationHook,
+                          complete_model_config)
 from .training import keep_random_states, prepare_launcher, train_resumable
 
 __all__ = [
+    'complete_model_config',
     'check_checkpoint', 'check_config', 'dataset_num_classes',
     'init_model', 'keep_random_states', 'load_state_dict_checked',
     'model_num_classes', 'prepare_config',

@@ -28,7 +28,7 @@ _CLASS_COUNT_LOADERS = ('train_dataloader', 'cam_dataloader') + tuple(
     if key not in ('train_dataloader', 'cam_dataloader'))
 
 
-def _class_heads(model_cfg: dict) -> List[dict]:
+def class_heads(model_cfg: dict) -> List[dict]:
     """The head configs of a CAM classifier or MMSeg segmentor that hold
     ``num_classes`` (a ``PSLHead`` carries it in its wrapped
     ``seg_head``)."""
@@ -47,7 +47,7 @@ def _class_heads(model_cfg: dict) -> List[dict]:
 def model_num_classes(model_cfg: dict) -> Optional[int]:
     """``num_classes`` of a CAM classifier or MMSeg segmentor config
     (``None`` until :func:`prepare_config` took it from the dataset)."""
-    for head in _class_heads(model_cfg):
+    for head in class_heads(model_cfg):
         if head['num_classes'] is not None:
             return int(head['num_classes'])
     return None
@@ -104,7 +104,7 @@ def prepare_config(cfg: Config, config_path: Optional[str] = None) -> Config:
     training dataset (see the module docstring); returns ``cfg``."""
     apply_data_root_override(cfg)  # data_root=DIR reaches the datasets
     resolve_config_paths(cfg, config_path)
-    heads = [h for h in _class_heads(cfg.get('model') or {})
+    heads = [h for h in class_heads(cfg.get('model') or {})
              if h['num_classes'] is None]
     if heads:
         for loader in _CLASS_COUNT_LOADERS:

@@ -6,6 +6,11 @@ as mmwsss's tools do (:func:`~mmwsss.apis.prepare_config`: ``data_root=DIR``
 overrides, ``num_classes=None`` from the labels file, relative paths), so
 ``--cfg-options data_root=DIR`` works there too.
 
+MMSeg's ``init_model`` and ``MMSegInferencer`` build the model from the
+config as it is: :func:`complete_model_config` fills an open
+``num_classes`` for them (the start-up hook :mod:`mmwsss_startup` wraps
+them).
+
 MMSeg's ``tools/test.py --show-dir`` turns on the config's visualisation
 hook, and MMSeg's ``SegVisualizationHook`` reads ``runner.iter``, which
 builds the train loop and with it the training dataset: for mmwsss's
@@ -13,16 +18,42 @@ configs that dataset wants pseudo masks a test run does not have.
 :class:`WSSSVisualizationHook` draws the same without building it.
 """
 import copy
-from typing import Sequence
+from typing import Optional, Sequence
 
 from mmengine.config import Config
-from mmengine.runner import BaseLoop, Runner
+from mmengine.runner import BaseLoop, CheckpointLoader, Runner
 from mmseg.engine.hooks import SegVisualizationHook
 from mmseg.registry import RUNNERS
 
 from mmwsss.registry import HOOKS
-from .config_checks import check_config, prepare_config
+from .config_checks import class_heads, check_config, prepare_config
 from .training import keep_random_states
+
+
+def checkpoint_classes(checkpoint: Optional[str]) -> Optional[list]:
+    """The class names a checkpoint was trained with (MMEngine keeps the
+    dataset's metainfo in ``meta['dataset_meta']``), or ``None``."""
+    if not checkpoint:
+        return None
+    state = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    meta = state.get('meta') or {}
+    return (meta.get('dataset_meta') or {}).get('classes')
+
+
+def complete_model_config(config: Config,
+                          checkpoint: Optional[str] = None) -> Config:
+    """A copy of ``config`` whose open ``num_classes`` is filled for MMSeg's
+    ``init_model`` / ``MMSegInferencer`` (the start-up hook calls this):
+    from the classes ``checkpoint`` was trained with, else as mmwsss's
+    tools do (:func:`prepare_config`: the labels file under ``data_root``)."""
+    cfg = copy.deepcopy(config)
+    classes = checkpoint_classes(checkpoint)
+    if classes:
+        for head in class_heads(cfg.model):
+            if head['num_classes'] is None:
+                head['num_classes'] = len(classes)
+        return cfg
+    return prepare_config(cfg, cfg.filename)
 
 
 @RUNNERS.register_module()

@@ -12,9 +12,10 @@ from mmwsss.registry import MODELS
 #: what a model built from an own-data template without its class count
 #: is told (the count comes from the labels file)
 OPEN_NUM_CLASSES = (
-    'num_classes=None: the number of classes comes from the labels file, '
-    "and only mmwsss's tools and runner_type='WSSSRunner' fill it in; for "
-    "MMSeg's tools/test.py, init_model or MMSegInferencer use the config "
+    'num_classes=None: the number of classes comes from the labels file '
+    "or a checkpoint; mmwsss's tools, runner_type='WSSSRunner' and MMSeg's "
+    'init_model / MMSegInferencer (through the start-up hook of '
+    "pip install) fill it in; for MMSeg's tools/test.py use the config "
     'saved beside the checkpoint, or set the head\'s num_classes')
 
 
