@@ -10,6 +10,7 @@ from .true_masks import LoadTrueMaskIfLabelled
 __all__ = [
     'EraseMinedRegions', 'PackWSSSInputs', 'CheckImageLabels',
     'LoadCheckedAnnotations', 'LoadCheckedImageFromFile',
-    'LoadProposals', 'LoadTrueMaskIfLabelled', 'LoadSegTargets', 'LoadSoftMap', 'SaliencySoftTargets',
+    'LoadProposals', 'LoadTrueMaskIfLabelled', 'LoadSegTargets',
+    'LoadSoftMap', 'SaliencySoftTargets',
     'saliency_soft_targets'
 ]
