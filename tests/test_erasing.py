@@ -139,6 +139,54 @@ def test_resume_mid_run_repeats_the_uninterrupted_run(pipeline_run,
             assert len(data['cams']) == 3, name
 
 
+def _loop_with_losses(losses, ratio=0.9):
+    """The loop's convergence rule on recorded losses, without a runner."""
+    from types import SimpleNamespace
+    from mmwsss.engine.loops.adversarial_erasing_loop import \
+        AdversarialErasingLoop as Loop
+    loop = SimpleNamespace(losses=losses, stop_loss_ratio=ratio)
+    loop.step_loss_range = lambda step: Loop.step_loss_range(loop, step)
+    return lambda step: Loop.step_converged(loop, step)
+
+
+def test_a_step_that_ends_at_the_untrained_loss_has_not_converged():
+    # MSRC-17's steps: each ends far below both starts
+    converged = _loop_with_losses([[0.31] * 5 + [0.10] * 5,
+                                   [0.15] * 5 + [0.07] * 5,
+                                   [0.13] * 5 + [0.08] * 5])
+    assert converged(0) and converged(1) and converged(2)
+    # parts of one figure: step 2 falls from a high start (0.78 -> 0.56)
+    # but ends above what the untrained classifier began at (0.55)
+    converged = _loop_with_losses([[0.55] * 5 + [0.13] * 5,
+                                   [0.78] * 5 + [0.56] * 5])
+    assert converged(0) and not converged(1)
+    # its own start alone decides when that is the lower one
+    converged = _loop_with_losses([[0.55] * 5 + [0.13] * 5,
+                                   [0.30] * 5 + [0.28] * 5])
+    assert not converged(1)
+    assert _loop_with_losses([[0.5], [0.6]], ratio=None)(1)
+
+
+@pytest.mark.subprocess
+def test_a_step_that_does_not_converge_gives_back_the_last_mined_weights(
+        pipeline_run, tmp_path):
+    """A stop ratio no step can meet stops the loop after step 2: nothing
+    is mined from it, and its final checkpoint holds the weights that
+    ended step 1 (the CAM stage reads a classifier that classifies)."""
+    work = tmp_path / 'stopped'
+    run_tool('tools/train.py', AE_CONFIG, '--work-dir', str(work),
+             '--cfg-options', 'train_cfg.epochs_per_step=[1,1,1]',
+             'train_cfg.stop_loss_ratio=0.001',
+             *_plain_options(pipeline_run))
+    summary = json.load(open(work / 'erasing' / 'erasing.json'))
+    assert summary['stopped_early'] and summary['steps_done'] == 1
+    step_one = torch.load(work / 'epoch_1.pth', weights_only=False)
+    final = torch.load(work / 'epoch_2.pth', weights_only=False)
+    assert not osp.exists(work / 'epoch_3.pth')
+    for key, value in step_one['state_dict'].items():
+        assert torch.equal(final['state_dict'][key], value), key
+
+
 @pytest.mark.subprocess
 def test_checkpoint_of_other_dataset_size_is_rejected(pipeline_run,
                                                       synthetic_root,

@@ -7,8 +7,10 @@ its labelled classes, the most discriminative region (normalised CAM above
 image's cumulative erasing mask; :class:`EraseMinedRegions` in the training
 pipeline paints those pixels with the mean colour, so the next step's
 classifier must find other evidence.  Training stops after the last step or
-when a step's loss no longer falls below ``stop_loss_ratio`` of its start
-(the talk's rule: once the object is gone the loss stays high).
+when a step's loss no longer falls below ``stop_loss_ratio`` of its start,
+or of the untrained classifier's (the talk's rule: once the object is gone
+the loss stays high); the classifier then goes back to the weights of the
+last step that converged, so its CAMs come from a model that classifies.
 
 The loop owns everything erasing needs, so a config states it once::
 
@@ -61,6 +63,8 @@ DEFAULT_MINING_PIPELINE = (
     dict(type='PackWSSSInputs'),
 )
 STATE_KEY = 'adversarial_erasing'
+#: the last mined step's classifier weights, inside the export folder
+CONVERGED_WEIGHTS = 'converged_weights.pth'
 
 
 def _base_dataset(dataset):
@@ -107,7 +111,9 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
             when its normalised CAM is at least this (0.8 keeps the top 20%
             of the heat map's range).
         stop_loss_ratio: stop when a step's final loss is at least this
-            fraction of its starting loss (``None`` disables the rule).
+            fraction of its starting loss or of the first step's (the
+            untrained classifier's); the weights go back to the last
+            mined step's (``None`` disables the rule).
         restart_lr: restart a cosine learning-rate schedule at every step
             (the config then has no ``param_scheduler``).
         grid: masks are stored on a ``grid x grid`` cell grid per image.
@@ -275,14 +281,16 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
         start, end = self.step_loss_range(step)
         logger.info(f'erasing step {step + 1}: loss {start:.4f} -> '
                     f'{end:.4f}')
-        if step > 0 and self.stop_loss_ratio is not None and \
-                end >= self.stop_loss_ratio * start:
+        if not self.step_converged(step):
             logger.info(
                 f'erasing step {step + 1}: loss stayed above '
-                f'{self.stop_loss_ratio:.2f} x its start: the objects are '
-                'erased, stopping (no regions mined from this step)')
+                f'{self.stop_loss_ratio:.2f} x its start or x the untrained '
+                'classifier\'s: the objects are erased, stopping (no '
+                'regions mined from this step; the classifier goes back to '
+                f'its weights at the end of step {step})')
             self.stopped_early = True
             self.stop_training = True
+            self._restore_converged_weights()
         else:
             began = time.perf_counter()
             self.mine(step)
@@ -290,7 +298,52 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
                         f'{time.perf_counter() - began:.1f} s; '
                         f'{100 * self.store.coverage():.1f}% of all image '
                         'cells erased')
+            if step + 1 < self.num_steps:
+                self._keep_converged_weights()
         self.export()
+
+    def step_converged(self, step: int) -> bool:
+        """Whether a step's classifier learnt to classify the erased
+        images: its final loss fell below ``stop_loss_ratio`` of its own
+        start *and* of the first step's start (the untrained classifier,
+        which knows the class priors only).  The second test catches a
+        step that starts high because erasing took the evidence its
+        weights relied on, then settles at chance level: on photos whose
+        tagged classes are parts of one figure, the first step's regions
+        cover the whole figure and the second step learns nothing."""
+        if step == 0 or self.stop_loss_ratio is None:
+            return True
+        start, end = self.step_loss_range(step)
+        first_start = self.step_loss_range(0)[0]
+        return end < self.stop_loss_ratio * min(start, first_start)
+
+    def _converged_weights_path(self) -> str:
+        return osp.join(self.export_dir, CONVERGED_WEIGHTS)
+
+    def _keep_converged_weights(self) -> None:
+        """The weights of the last mined step, in memory and on disk (a
+        resumed run needs them if a later step fails to converge)."""
+        state = {k: v.detach().cpu().clone()
+                 for k, v in self._model().state_dict().items()}
+        self._converged_state = state
+        if is_main_process():
+            with atomic_write(self._converged_weights_path()) as handle:
+                torch.save(state, handle)
+
+    def _restore_converged_weights(self) -> None:
+        """A step that did not converge leaves a classifier that knows
+        nothing of the objects: the CAM stage and the checkpoint get the
+        last mined step's weights instead."""
+        state = getattr(self, '_converged_state', None)
+        if state is None:
+            path = self._converged_weights_path()
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'{path} does not exist: the weights of the last mined '
+                    'erasing step are needed to undo the step that did not '
+                    'converge (was the erasing folder deleted?)')
+            state = torch.load(path, map_location='cpu', weights_only=True)
+        self._model().load_state_dict(state)
 
     # ------------------------------------------------------------- mining
     @torch.no_grad()
