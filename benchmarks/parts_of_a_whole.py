@@ -42,9 +42,9 @@ from mmwsss.utils.files import atomic_write
 from mmwsss.utils.maps import read_mask
 
 CLASSES = ('background', 'top', 'coat', 'pants', 'skirt', 'shoes', 'bag')
-UNTAGGED = 1
+UNTAGGED = 1  # value of an untagged figure part in the parts map
 SKIN_LIGHT, SKIN_DARK = (235, 195, 165), (95, 60, 40)
-HAIR = ((20, 15, 10), (90, 55, 30), (200, 160, 90), (125, 120, 115))  # value of an untagged figure part in the parts map
+HAIR = ((20, 15, 10), (90, 55, 30), (200, 160, 90), (125, 120, 115))
 HEIGHT, WIDTH = 160, 120
 # one photo in ten keeps its mask in few_masks/: not the 0th, which the
 # own-data dataset holds back for validation
