@@ -5,7 +5,7 @@ on a finished work dir's cues, scored on the training images' ground truth
     python benchmarks/pseudo_label_rules.py WORK_DIR \
         [--config configs/ae/ae_mbv2-d16_1xb16-6-3-3e_msrc17-256x256.py] \
         [--cam-thresholds 0.1,0.2,0.3] [--fuse-steps 1,2,3] \
-        [--untagged face]
+        [--untagged face] [--contested cam,smaller_claim]
 
 WORK_DIR holds ``cams/cams``, ``classifier/erasing/regions`` and
 ``saliency/maps`` of an AE-PSL run.  For every (fuse steps, CAM threshold)
@@ -61,6 +61,9 @@ def main() -> None:
                         default=[0.1, 0.2, 0.3])
     parser.add_argument('--fuse-steps', type=_floats, default=[1, 2, 3])
     parser.add_argument('--untagged', default='face')
+    parser.add_argument('--contested', type=lambda t: t.split(','),
+                        default=['cam'], help='rules for pixels two '
+                        'classes claim (cam, smaller_claim)')
     args = parser.parse_args()
     init_default_scope('mmseg')
     dataset = DATASETS.build(Config.fromfile(args.config).cam_dataloader
@@ -68,37 +71,40 @@ def main() -> None:
     classes = dataset.metainfo['classes']
     data = list(_load_all(dataset, args.work_dir))
     probe = classes.index(args.untagged) if args.untagged else None
-    for steps in args.fuse_steps:
-        for threshold in args.cam_thresholds:
-            settings = dict(fuse_steps=int(steps), cam_threshold=threshold)
-            matrix = ConfusionMatrix(len(classes))
-            ignored = total = 0
-            went = dict(background=0, ignored=0, other_class=0, pixels=0)
-            for cues, gt in data:
-                label_map = compose_pseudo_label('ae_saliency', **cues,
-                                                 **settings)
-                matrix.update(label_map, gt)
-                ignored += int((label_map == IGNORE).sum())
-                total += label_map.size
-                if probe is not None and probe in cues['labels']:
-                    probed = compose_pseudo_label(
-                        'ae_saliency', **_drop_label(cues, probe),
-                        **settings)[gt == probe]
-                    went['pixels'] += probed.size
-                    went['background'] += int((probed == 0).sum())
-                    went['ignored'] += int((probed == IGNORE).sum())
-                    went['other_class'] += int(
-                        ((probed != 0) & (probed != IGNORE)).sum())
-            scores = matrix.scores(classes)
-            line = (f'fuse_steps {int(steps)} cam_threshold {threshold:.2f}:'
-                    f' mIoU {scores["mIoU"]:.2f} precision '
-                    f'{scores["precision"]:.2f} recall {scores["recall"]:.2f}'
-                    f' ignored {100.0 * ignored / total:.1f}%')
-            if went['pixels']:
-                line += ('  | untagged ' + args.untagged + ': ' + ', '.join(
-                    f'{key} {100.0 * went[key] / went["pixels"]:.1f}%'
-                    for key in ('other_class', 'background', 'ignored')))
-            print(line, flush=True)
+    grid = [(steps, threshold, rule) for rule in args.contested
+            for steps in args.fuse_steps for threshold in args.cam_thresholds]
+    for steps, threshold, rule in grid:
+        settings = dict(fuse_steps=int(steps), cam_threshold=threshold,
+                        contested=rule)
+        matrix = ConfusionMatrix(len(classes))
+        ignored = total = 0
+        went = dict(background=0, ignored=0, other_class=0, pixels=0)
+        for cues, gt in data:
+            label_map = compose_pseudo_label('ae_saliency', **cues,
+                                             **settings)
+            matrix.update(label_map, gt)
+            ignored += int((label_map == IGNORE).sum())
+            total += label_map.size
+            if probe is not None and probe in cues['labels']:
+                probed = compose_pseudo_label(
+                    'ae_saliency', **_drop_label(cues, probe),
+                    **settings)[gt == probe]
+                went['pixels'] += probed.size
+                went['background'] += int((probed == 0).sum())
+                went['ignored'] += int((probed == IGNORE).sum())
+                went['other_class'] += int(
+                    ((probed != 0) & (probed != IGNORE)).sum())
+        scores = matrix.scores(classes)
+        line = (f'contested {rule} fuse_steps {int(steps)} '
+                f'cam_threshold {threshold:.2f}:'
+                f' mIoU {scores["mIoU"]:.2f} precision '
+                f'{scores["precision"]:.2f} recall {scores["recall"]:.2f}'
+                f' ignored {100.0 * ignored / total:.1f}%')
+        if went['pixels']:
+            line += ('  | untagged ' + args.untagged + ': ' + ', '.join(
+                f'{key} {100.0 * went[key] / went["pixels"]:.1f}%'
+                for key in ('other_class', 'background', 'ignored')))
+        print(line, flush=True)
 
 
 if __name__ == '__main__':

@@ -44,7 +44,10 @@ def test_thresholds_are_chosen_on_the_labelled_images(tmp_path):
     assert chosen['chosen']['precision'] == pytest.approx(100.0)
     assert chosen['default']['precision'] < 80
     assert chosen['chosen']['mIoU'] > chosen['default']['mIoU'] + 10
-    assert chosen['images'] == 4 and chosen['searched'] == 35
+    # 7 x 5 thresholds, each with both contested rules; one class per
+    # image: the rules tie and the a-priori one stays
+    assert chosen['images'] == 4 and chosen['searched'] == 70
+    assert chosen['settings']['contested'] == 'cam'
     # a setting the config names is the method's: it stays
     kept = calibrate_pseudo_labels(
         infos, lambda info: truths[info['img_path']], 'cam_saliency', 2,
@@ -63,7 +66,7 @@ def test_the_defaults_win_a_tie(tmp_path):
         'cam_saliency', 2, PSEUDO_LABEL_DEFAULTS,
         cam_dir=str(tmp_path / 'cams'), saliency_dir=str(tmp_path / 'sal'))
     assert chosen['settings'] == dict(saliency_threshold=0.3,
-                                      cam_threshold=0.1)
+                                      cam_threshold=0.1, contested='cam')
 
 
 def test_the_defaults_are_the_mask_step_defaults():

@@ -304,21 +304,28 @@ def test_folder_tally_counts_tags_without_a_pixel(tmp_path):
     assert tally['empty_labelled_images'] == 0
 
 
-def test_saliency_masks_give_a_contested_pixel_to_the_smaller_claim():
+def test_contested_pixels_go_to_the_higher_cam_or_the_smaller_claim():
     """A part inside a whole (a face on a body): the whole's regions cover
-    the part, and its blurred CAM outranks the part's there; the saliency
-    modes give the part its pixels, the paper's ``ae`` rung the CAM's
-    choice."""
+    the part, and its blurred CAM outranks the part's there.  By default
+    (the paper's rule, every mode) the CAM decides; ``smaller_claim``
+    gives the part its pixels in the saliency modes."""
     regions = np.zeros((1, 2, 4, 4), bool)
     regions[0, 0] = True  # class 1, the whole
     regions[0, 1, :2, :2] = True  # class 2, a part inside it
     cams = np.stack([np.full((4, 4), 0.9), np.full((4, 4), 0.5)])
     saliency = np.ones((4, 4), np.float32)
-    out = compose_pseudo_label('ae_saliency', (4, 4), [1, 2], cams=cams,
-                               regions=regions, saliency=saliency,
-                               fuse_steps=1, cam_threshold=0.95)
-    assert (out[:2, :2] == 2).all()
-    assert (out == 1).sum() == 12
+    cues = dict(cams=cams, regions=regions, saliency=saliency,
+                fuse_steps=1, cam_threshold=0.95)
+    default = compose_pseudo_label('ae_saliency', (4, 4), [1, 2], **cues)
+    assert (default == 1).all()
+    smaller = compose_pseudo_label('ae_saliency', (4, 4), [1, 2], **cues,
+                                   contested='smaller_claim')
+    assert (smaller[:2, :2] == 2).all()
+    assert (smaller == 1).sum() == 12
     paper = compose_pseudo_label('ae', (4, 4), [1, 2], cams=cams,
-                                 regions=regions, fuse_steps=1)
-    assert (paper == 1).all()
+                                 regions=regions, fuse_steps=1,
+                                 contested='smaller_claim')
+    assert (paper == 1).all()  # the ae rung keeps the paper's rule
+    with pytest.raises(ValueError, match='contested'):
+        compose_pseudo_label('ae_saliency', (4, 4), [1, 2], **cues,
+                             contested='largest')

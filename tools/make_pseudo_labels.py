@@ -14,7 +14,8 @@ import argparse
 import os.path as osp
 
 import mmwsss  # noqa: F401
-from mmwsss.pseudo_labels import MODES, make_pseudo_labels
+from mmwsss.pseudo_labels import (CONTESTED_RULES, MODES,
+                                  make_pseudo_labels)
 from tool_setup import (add_common_args, build_cam_dataset, report_shard,
                         setup_tool)
 
@@ -36,6 +37,10 @@ def parse_args():
     parser.add_argument('--saliency-threshold', type=float, default=0.3)
     parser.add_argument('--cam-threshold', type=float, default=0.1,
                         help='min CAM for a salient pixel (cam_saliency)')
+    parser.add_argument('--contested', choices=CONTESTED_RULES,
+                        default='cam', help='who takes a pixel two classes '
+                        'claim (saliency modes): the higher CAM or the '
+                        'smaller claim')
     parser.add_argument('--crf', choices=['irn', 'psa', 'deeplab'],
                         help='refine with the dense CRF (preset)')
     parser.add_argument('--workers', type=int, default=1,
@@ -54,7 +59,8 @@ def main():
         regions_dir=args.regions, saliency_dir=args.saliency,
         fuse_steps=args.fuse_steps, bg_threshold=args.bg_threshold,
         saliency_threshold=args.saliency_threshold,
-        cam_threshold=args.cam_threshold, crf=args.crf,
+        cam_threshold=args.cam_threshold, contested=args.contested,
+        crf=args.crf,
         num_workers=args.workers)
     report_shard(stats, 'pseudo masks', out_dir)
 

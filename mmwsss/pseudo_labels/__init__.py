@@ -20,16 +20,17 @@ How often their cues disagreed, from train-side signals only, is
 ground truth).
 """
 from .cams import make_cams
-from .masks import (MODES, compose_pseudo_label, make_pseudo_labels,
-                    tally_label_folder)
+from .masks import (CONTESTED_RULES, MODES, compose_pseudo_label,
+                    make_pseudo_labels, tally_label_folder)
 from .psl_plus import label_probabilities, make_psl_plus_labels
 from .saliency_maps import make_saliency_maps
 from .simple_images import (SIMPLE_RULES, saliency_cleanliness, split_by_list,
                             split_simple_complex, write_split)
 
 __all__ = [
-    'MODES', 'SIMPLE_RULES', 'compose_pseudo_label', 'label_probabilities',
-    'make_cams', 'make_pseudo_labels', 'make_psl_plus_labels',
-    'make_saliency_maps', 'saliency_cleanliness', 'split_by_list',
-    'split_simple_complex', 'tally_label_folder', 'write_split'
+    'CONTESTED_RULES', 'MODES', 'SIMPLE_RULES', 'compose_pseudo_label',
+    'label_probabilities', 'make_cams', 'make_pseudo_labels',
+    'make_psl_plus_labels', 'make_saliency_maps', 'saliency_cleanliness',
+    'split_by_list', 'split_simple_complex', 'tally_label_folder',
+    'write_split'
 ]

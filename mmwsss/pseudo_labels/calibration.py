@@ -23,18 +23,21 @@ from .masks import compose_pseudo_label, load_cues
 
 #: The values searched for each setting, a priori: thresholds of min-max
 #: normalised maps in steps of 0.1 (0.05 at the low end, where CAM votes
-#: live), and every erasing step count the AE loop may export.
+#: live), every erasing step count the AE loop may export, and both rules
+#: for pixels two classes claim.
 GRID = dict(
     bg_threshold=(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6),
     saliency_threshold=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
     cam_threshold=(0.05, 0.1, 0.2, 0.3, 0.4),
-    fuse_steps=(1, 2, 3, 4, 5))
+    fuse_steps=(1, 2, 3, 4, 5),
+    contested=('cam', 'smaller_claim'))
 #: Which settings each mode's masks depend on.
 MODE_SETTINGS = dict(
     cam=('bg_threshold', ),
-    cam_saliency=('saliency_threshold', 'cam_threshold'),
+    cam_saliency=('saliency_threshold', 'cam_threshold', 'contested'),
     ae=('fuse_steps', ),
-    ae_saliency=('fuse_steps', 'saliency_threshold', 'cam_threshold'))
+    ae_saliency=('fuse_steps', 'saliency_threshold', 'cam_threshold',
+                 'contested'))
 
 
 def _candidates(names: Sequence[str], defaults: Dict[str, float],

@@ -14,7 +14,8 @@ often they disagreed says where, before any mask is scored:
   background (ignored too).  Objects the saliency model misses (a shelf of
   books, a field of flowers) or erasing regions spilling into context.
 * ``contested``: claimed salient pixels that two or more tagged classes
-  claim; the smaller claim takes them (:func:`.masks.assign_regions`).
+  claim; the higher CAM takes them, or the smaller claim
+  (:func:`.masks.assign_regions`).
   Where the tags name parts of one whole, these are the pixels most likely
   given the wrong one.
 
@@ -79,7 +80,7 @@ def describe_cue_agreement(shares: Dict[str, float]) -> str:
             f'class claims (ignored), {shares["mined_not_salient"]:.1f}% of '
             'class evidence saliency calls background (ignored), '
             f'{shares["contested"]:.1f}% of claimed salient pixels claimed '
-            'by two or more classes (the smaller claim takes them)')
+            'by two or more classes')
 
 
 __all__ = ['SALIENCY_MODES', 'cue_agreement', 'describe_cue_agreement',

@@ -26,11 +26,17 @@ Each rung of the AE paper's ladder is one ``mode``:
   the regions are mostly context), and salient clutter that no class
   claims is ignored rather than given a class.
 
-Pixels claimed by two classes go, in the saliency modes, to the class
-whose claim is smaller (the more specific evidence: a part inside or
-beside a larger object, :func:`assign_regions` says why), and in ``ae``
-(the paper's rung) to the class with the higher CAM score (from
-``cam_dir``); without CAMs, ties go to the class listed first.  An image
+Pixels claimed by two classes go to the class with the higher normalised
+CAM score (from ``cam_dir``; without CAMs, to the class listed first): the
+paper's rule, and the default of every mode.  The saliency modes can give
+them instead to the class whose claim is smaller (``contested=
+'smaller_claim'``: the more specific evidence when one class's claim
+holds the other's, a face on a body; :func:`assign_regions` says why).
+That premise fails where the claims are blobs of similar size, as on
+photos whose tags name the garments of one figure: there the smaller blob
+takes pixels the CAMs give to the right class (docs/benchmarks.md, "Parts
+of a salient whole"), so it is not the default; a dataset with a few
+pixel masks chooses between the two on them (:mod:`.calibration`).  An image
 without labels is all background.  ``crf`` refines the result with the dense
 CRF (``irn`` preset: ignored pixels are filled from colour edges).
 
@@ -62,7 +68,10 @@ MODES = ('cam', 'cam_saliency', 'ae', 'ae_saliency')
 #: The a-priori settings (the module docstring says why), as
 #: :func:`make_pseudo_labels` and :func:`compose_pseudo_label` default them.
 PSEUDO_LABEL_DEFAULTS = dict(fuse_steps=3, bg_threshold=0.25,
-                             saliency_threshold=0.3, cam_threshold=0.1)
+                             saliency_threshold=0.3, cam_threshold=0.1,
+                             contested='cam')
+#: Who takes a pixel two classes claim in the saliency modes.
+CONTESTED_RULES = ('cam', 'smaller_claim')
 IGNORE = IGNORE_INDEX
 
 
@@ -112,9 +121,10 @@ def object_claims(fused: Optional[np.ndarray], cams: Optional[np.ndarray],
 
 def agree_with_saliency(claims: np.ndarray, mined: np.ndarray,
                         labels: Sequence[int], cams: Optional[np.ndarray],
-                        salient: np.ndarray) -> np.ndarray:
+                        salient: np.ndarray,
+                        contested: str = 'cam') -> np.ndarray:
     """Label where the object cue and the saliency cue agree: salient and
-    claimed, the claiming class (two claims: the smaller,
+    claimed, the claiming class (two claims: by ``contested``,
     :func:`assign_regions`); neither salient nor ``mined``, background;
     255 elsewhere.
 
@@ -122,8 +132,13 @@ def agree_with_saliency(claims: np.ndarray, mined: np.ndarray,
         claims: ``(L, H, W)`` bool, each labelled class's object cue.
         mined: ``(H, W)`` bool, the evidence that vetoes background.
         salient: ``(H, W)`` bool, the saliency cue.
+        contested: one of :data:`CONTESTED_RULES`.
     """
-    out = assign_regions(claims, labels, cams, prefer_smaller=True)
+    if contested not in CONTESTED_RULES:
+        raise ValueError(f'contested={contested!r}: choose from '
+                         f'{CONTESTED_RULES}')
+    out = assign_regions(claims, labels, cams,
+                         prefer_smaller=contested == 'smaller_claim')
     out[~salient] = IGNORE
     out[~salient & ~mined] = 0
     return out
@@ -138,8 +153,10 @@ def compose_pseudo_label(mode: str,
                          fuse_steps: int = 3,
                          bg_threshold: float = 0.25,
                          saliency_threshold: float = 0.3,
-                         cam_threshold: float = 0.1) -> np.ndarray:
-    """One image's pseudo mask (see the module docstring for the modes)."""
+                         cam_threshold: float = 0.1,
+                         contested: str = 'cam') -> np.ndarray:
+    """One image's pseudo mask (see the module docstring for the modes;
+    ``contested`` applies to the saliency modes)."""
     if mode not in MODES:
         raise ValueError(f'unknown mode {mode!r}; choose from {MODES}')
     height, width = int(shape[0]), int(shape[1])
@@ -156,7 +173,7 @@ def compose_pseudo_label(mode: str,
     cues = saliency_rule_cues(mode, (height, width), cams, regions, saliency,
                               fuse_steps, saliency_threshold, cam_threshold)
     return agree_with_saliency(cues['claims'], cues['mined'], labels, cams,
-                               cues['salient'])
+                               cues['salient'], contested)
 
 
 def saliency_rule_cues(mode: str, shape: Sequence[int],
@@ -244,6 +261,7 @@ def make_pseudo_labels(dataset,
                        bg_threshold: float = 0.25,
                        saliency_threshold: float = 0.3,
                        cam_threshold: float = 0.1,
+                       contested: str = 'cam',
                        crf: Optional[str] = None,
                        num_workers: int = 1,
                        show_progress: bool = True) -> Dict[str, int]:
@@ -265,7 +283,7 @@ def make_pseudo_labels(dataset,
         palette=dataset.metainfo['palette'],
         thresholds=dict(fuse_steps=fuse_steps, bg_threshold=bg_threshold,
                         saliency_threshold=saliency_threshold,
-                        cam_threshold=cam_threshold))
+                        cam_threshold=cam_threshold, contested=contested))
     tasks = ((dict(img_path=info['img_path'], img_labels=info['img_labels']),
               shard.out_path(info), options)
              for infos in shard.info_batches() for info in infos)

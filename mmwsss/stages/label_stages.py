@@ -98,14 +98,15 @@ class PseudoLabelStage(MaskStage):
                  fuse_steps: Optional[int] = None,
                  bg_threshold: Optional[float] = None,
                  saliency_threshold: Optional[float] = None,
-                 cam_threshold: Optional[float] = None, **kwargs) -> None:
+                 cam_threshold: Optional[float] = None,
+                 contested: Optional[str] = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.mode, self.crf, self.workers = mode, crf, workers
-        # only the thresholds a config sets: the others keep
+        # only the settings a config sets: the others keep
         # make_pseudo_labels' defaults (and the stage's fingerprint)
         given = dict(fuse_steps=fuse_steps, bg_threshold=bg_threshold,
                      saliency_threshold=saliency_threshold,
-                     cam_threshold=cam_threshold)
+                     cam_threshold=cam_threshold, contested=contested)
         self.thresholds = {k: v for k, v in given.items() if v is not None}
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
