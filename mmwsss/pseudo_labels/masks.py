@@ -75,6 +75,13 @@ CONTESTED_RULES = ('cam', 'smaller_claim')
 IGNORE = IGNORE_INDEX
 
 
+def check_contested(contested: str) -> None:
+    """Raise a ``ValueError`` naming the choices for an unknown rule."""
+    if contested not in CONTESTED_RULES:
+        raise ValueError(f'contested={contested!r}: choose from '
+                         f'{CONTESTED_RULES}')
+
+
 def assign_regions(masks: np.ndarray, labels: Sequence[int],
                    cams: Optional[np.ndarray],
                    prefer_smaller: bool = False) -> np.ndarray:
@@ -134,9 +141,7 @@ def agree_with_saliency(claims: np.ndarray, mined: np.ndarray,
         salient: ``(H, W)`` bool, the saliency cue.
         contested: one of :data:`CONTESTED_RULES`.
     """
-    if contested not in CONTESTED_RULES:
-        raise ValueError(f'contested={contested!r}: choose from '
-                         f'{CONTESTED_RULES}')
+    check_contested(contested)
     out = assign_regions(claims, labels, cams,
                          prefer_smaller=contested == 'smaller_claim')
     out[~salient] = IGNORE
@@ -269,6 +274,7 @@ def make_pseudo_labels(dataset,
     the shard's tally (images done before / written now)."""
     if mode not in MODES:
         raise ValueError(f'unknown mode {mode!r}; choose from {MODES}')
+    check_contested(contested)
     needs = mask_cues_needed(mode)
     for key, folder in (('cams', cam_dir), ('regions', regions_dir),
                         ('saliency', saliency_dir)):

@@ -31,6 +31,7 @@ from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
 from mmwsss.pseudo_labels.cue_checks import (SALIENCY_MODES, cue_agreement,
                                              describe_cue_agreement)
 from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
+                                        check_contested,
                                         mask_cues_needed)
 from mmwsss.registry import STAGES
 from mmwsss.saliency import build_saliency
@@ -102,6 +103,8 @@ class PseudoLabelStage(MaskStage):
                  contested: Optional[str] = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.mode, self.crf, self.workers = mode, crf, workers
+        if contested is not None:
+            check_contested(contested)  # at config load, not in a worker
         # only the settings a config sets: the others keep
         # make_pseudo_labels' defaults (and the stage's fingerprint)
         given = dict(fuse_steps=fuse_steps, bg_threshold=bg_threshold,

@@ -184,6 +184,9 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
         self.losses: List[List[float]] = [[] for _ in self.epochs_per_step]
         self.steps_mined = 0
         self.stopped_early = False
+        # the last mined step's weights (read back from the export folder
+        # when a resumed run never held them)
+        self._converged_state: Optional[Dict[str, torch.Tensor]] = None
         self.step_cams: Dict[int, List[np.ndarray]] = {}
         if restart_lr:
             self._restart_lr_every_step(runner)
@@ -334,7 +337,7 @@ class AdversarialErasingLoop(EpochBasedTrainLoop):
         """A step that did not converge leaves a classifier that knows
         nothing of the objects: the CAM stage and the checkpoint get the
         last mined step's weights instead."""
-        state = getattr(self, '_converged_state', None)
+        state = self._converged_state
         if state is None:
             path = self._converged_weights_path()
             if not osp.isfile(path):
