@@ -167,6 +167,29 @@ def test_a_step_that_ends_at_the_untrained_loss_has_not_converged():
     assert _loop_with_losses([[0.5], [0.6]], ratio=None)(1)
 
 
+def test_restoring_weights_after_a_lost_erasing_folder_names_the_file(
+        tmp_path):
+    """A resumed run whose last mined weights are neither in memory nor on
+    disk stops with the path, instead of keeping the unconverged step's
+    classifier."""
+    from types import SimpleNamespace
+    from mmwsss.engine.loops.adversarial_erasing_loop import \
+        AdversarialErasingLoop as Loop
+    model = torch.nn.Linear(2, 2)
+    loop = SimpleNamespace(_converged_state=None, export_dir=str(tmp_path),
+                           _model=lambda: model)
+    loop._converged_weights_path = \
+        lambda: Loop._converged_weights_path(loop)
+    with pytest.raises(FileNotFoundError,
+                       match='converged_weights.pth does not exist'):
+        Loop._restore_converged_weights(loop)
+    # on disk (a resumed run), the weights come back from the file
+    kept = {k: torch.full_like(v, 3.0) for k, v in model.state_dict().items()}
+    torch.save(kept, tmp_path / 'converged_weights.pth')
+    Loop._restore_converged_weights(loop)
+    assert torch.equal(model.weight, torch.full((2, 2), 3.0))
+
+
 @pytest.mark.subprocess
 def test_a_step_that_does_not_converge_gives_back_the_last_mined_weights(
         pipeline_run, tmp_path):
