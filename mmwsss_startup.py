@@ -1,6 +1,6 @@
 """Interpreter start-up hook of mmwsss: ``mmcv._ext`` for mmcv-lite, and
-MMSeg's model builders on configs whose ``num_classes`` the labels file
-gives (section below).
+MMSeg's model builders and MMEngine's ``Runner.from_cfg`` on configs whose
+``num_classes`` the labels file gives (sections below).
 
 MMSegmentation imports ``mmcv.ops`` unconditionally, and with mmcv-lite
 (mmcv without compiled ops) that import fails on the missing extension
@@ -160,10 +160,37 @@ def _wrap_inferencer(module: types.ModuleType) -> None:
     cls._init_model = _init_model
 
 
-#: MMSeg modules to complete right after their code ran
+# MMSeg's ``tools/train.py`` builds the runner a config names
+# (``runner_type``); its ``tools/test.py`` and scripts such as
+# ``confusion_matrix.py``'s callers call ``Runner.from_cfg`` directly.  A
+# config naming mmwsss's ``WSSSRunner`` gets that runner from every entry
+# point, so its ``num_classes`` and ``--cfg-options data_root=DIR`` are
+# completed as mmwsss's tools complete them before anything is built.
+RUNNER_TYPE = 'WSSSRunner'
+
+
+def _wrap_runner(module: types.ModuleType) -> None:
+    cls = module.Runner
+    original = cls.__dict__['from_cfg'].__func__
+    if hasattr(original, '__wrapped__'):
+        return
+
+    def from_cfg(klass, cfg):
+        if klass is cls and cfg.get('runner_type') == RUNNER_TYPE:
+            from mmwsss.apis.mmseg_tools import WSSSRunner
+            return WSSSRunner.from_cfg(cfg)
+        return original(klass, cfg)
+
+    from_cfg.__doc__ = original.__doc__
+    from_cfg.__wrapped__ = original
+    cls.from_cfg = classmethod(from_cfg)
+
+
+#: MMSeg / MMEngine modules to complete right after their code ran
 AFTER_IMPORT = {
     'mmseg.apis.inference': _wrap_init_model,
     'mmseg.apis.mmseg_inferencer': _wrap_inferencer,
+    'mmengine.runner.runner': _wrap_runner,
 }
 
 

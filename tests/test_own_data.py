@@ -15,6 +15,8 @@ from conftest import REPO, run_tool
 from helpers import tiny_synthetic_options
 
 TEMPLATE = 'configs/custom/ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py'
+#: MMSeg's tools/test.py as released (v1.2.2), vendored for the tests
+MMSEG_TEST = osp.join(REPO, 'tests', 'fixtures', 'mmseg_tools', 'test.py')
 pytestmark = pytest.mark.subprocess
 
 
@@ -144,6 +146,32 @@ def test_test_tool_takes_the_pipeline_and_its_work_dir(own_run):
                    '--cfg-options', f'data_root={own_run["data"]}').stdout
     final = json.load(open(own_run['work'] / 'test' / 'metrics.json'))
     assert json.loads(out.strip().splitlines()[-1]) == pytest.approx(final)
+
+
+def test_mmseg_test_tool_runs_the_template_config(own_run, tmp_path):
+    """MMSeg's own tools/test.py (v1.2.2, unchanged) on the own-data
+    segmentor config as shipped (num_classes=None, data_root given on the
+    command line), with --out and --show-dir: it scores the held-back
+    images as the pipeline's test stage did and writes their masks."""
+    work = own_run['work']
+    checkpoint = work / 'psl_plus' / json.load(open(
+        work / 'psl_plus' / 'stage_done.json'))['outputs']['checkpoint']
+    config = osp.join(REPO, 'configs', 'custom',
+                      'psl_tinyr18-d8_1xb16-12e_custom-long96.py')
+    preds, show = tmp_path / 'preds', tmp_path / 'show'
+    out = run_tool(MMSEG_TEST, config, str(checkpoint), '--work-dir',
+                   str(tmp_path / 'work'), '--out', str(preds),
+                   '--show-dir', str(show), '--cfg-options',
+                   f'data_root={own_run["data"]}',
+                   'default_hooks.visualization.interval=1',
+                   cwd=str(tmp_path)).stdout
+    final = json.load(open(work / 'test' / 'metrics.json'))
+    assert f'cls/mAP: {final["cls/mAP"]:.4f}' in out
+    held_back = sorted(os.listdir(preds))  # every 10th of 24 photos
+    assert len(held_back) == 2 and all(n.endswith('.png') for n in held_back)
+    from mmwsss.utils.io import read_mask
+    assert read_mask(str(preds / held_back[0])).max() < 5
+    assert len(os.listdir(show / 'vis_data' / 'vis_image')) == 2
 
 
 def test_infer_writes_masks_for_new_images(own_run, tmp_path):

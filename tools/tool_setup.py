@@ -13,7 +13,7 @@ from mmengine.dist import barrier, get_dist_info
 from mmengine.registry import init_default_scope
 
 import mmwsss  # noqa: F401  (compat shims, registry)
-from mmwsss.apis import prepare_config
+from mmwsss.apis import check_pipeline_data_root, prepare_config
 from mmwsss.registry import DATASETS
 from mmwsss.utils.dist import init_distributed
 
@@ -77,6 +77,7 @@ def load_model_config(config: str, checkpoint: str, stage=None,
         pipeline_keys = set(cfg) | {'common_cfg_options', 'stages'}
         cfg.merge_from_dict({k: options.pop(k) for k in list(options)
                              if k.split('.')[0] in pipeline_keys})
+        check_pipeline_data_root(cfg, config)
         cfg.work_dir = checkpoint
         try:
             cfg, checkpoint = trained_model(cfg, stage)

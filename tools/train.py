@@ -15,7 +15,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmwsss  # noqa: F401  (applies compat shims, registers modules)
-from mmwsss.apis import (check_config, keep_random_states, prepare_config,
+from mmwsss.apis import (check_config, check_pipeline_data_root,
+                         keep_random_states, prepare_config,
                          prepare_launcher, train_resumable)
 from mmwsss.stages import check_overrides, run_stages
 from mmwsss.utils.work_dir_lock import work_dir_lock
@@ -81,6 +82,7 @@ def main():
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if cfg.get('stages'):
+        check_pipeline_data_root(cfg, args.config)
         cfg.common_cfg_options = every_stage_options(
             cfg.get('common_cfg_options'), args.seed, args.amp)
         if args.allow_rare:

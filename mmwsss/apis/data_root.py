@@ -3,8 +3,11 @@
 MMEngine evaluates a config file when it loads it: ``data_root`` is copied
 into every dataset that names it (``dict(data_root=data_root, ...)``)
 there and then, so a later override of the top-level ``data_root`` alone
-reaches no dataset and the old folder is read, silently.  (A pipeline
-config passes its ``data_root`` on to its stages itself.)
+reaches no dataset and the old folder is read, silently.  A pipeline
+config passes its ``data_root`` on to its stages itself, where it names
+``{data_root}`` (the own-data templates do); one whose stage configs name
+their own data folder (MSRC-17, VOC) would ignore it, so
+:func:`check_pipeline_data_root` stops such an override with a message.
 
 :func:`apply_data_root_override` gives the override its meaning: every
 dataset of the config's dataloaders (inside MMEngine's wrappers too) whose
@@ -93,3 +96,31 @@ def apply_data_root_override(cfg: Config) -> None:
     if not moved and not any(
             _same_folder(c[k], new_root, path) for c, k in fields):
         raise _unreached(cfg, new_root, old_root)
+
+
+def check_pipeline_data_root(cfg: Config, config_path: str) -> None:
+    """Raise ``ValueError`` when ``data_root`` of a pipeline config was set
+    to a folder its stages never read: the pipeline names no
+    ``{data_root}`` placeholder, so every stage would read the folder its
+    own config names (see the module docstring)."""
+    new_root = cfg.get('data_root')
+    if not isinstance(new_root, str) or _names_data_root(cfg):
+        return
+    old_root = Config.fromfile(config_path).get('data_root') \
+        if osp.isfile(config_path) else None
+    if isinstance(old_root, str) and \
+            _same_folder(old_root, new_root, config_path):
+        return
+    raise ValueError(
+        f'{config_path}: data_root={new_root} reaches no stage: this '
+        "pipeline's stage configs name their own data folder and it passes "
+        'no {data_root} on to them. For your own photos use a template of '
+        'configs/custom/ (they take data_root=DIR); to move this dataset, '
+        'set common_cfg_options.<loader>.dataset.data_root=DIR for the '
+        'train, cam, val and test dataloaders')
+
+
+def _names_data_root(cfg: Config) -> bool:
+    """Whether a pipeline passes ``{data_root}`` on to a stage."""
+    return '{data_root}' in repr(cfg.get('stages')) or \
+        '{data_root}' in repr(cfg.get('common_cfg_options'))

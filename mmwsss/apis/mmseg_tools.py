@@ -4,7 +4,10 @@ MMSeg's ``tools/train.py`` builds the runner named by ``runner_type``
 (``RUNNERS.build(cfg)``): :class:`WSSSRunner` completes the config first,
 as mmwsss's tools do (:func:`~mmwsss.apis.prepare_config`: ``data_root=DIR``
 overrides, ``num_classes=None`` from the labels file, relative paths), so
-``--cfg-options data_root=DIR`` works there too.
+``--cfg-options data_root=DIR`` works there too.  MMSeg's ``tools/test.py``
+calls ``Runner.from_cfg`` whatever the config names; the start-up hook
+(:mod:`mmwsss_startup`) makes that call build :class:`WSSSRunner` for a
+config naming it, so the test tool completes the config the same way.
 
 MMSeg's ``init_model`` and ``MMSegInferencer`` build the model from the
 config as it is: :func:`complete_model_config` fills an open
