@@ -18,7 +18,7 @@ from mmengine.config import Config
 import mmwsss  # noqa: F401
 from mmwsss.stages.data_checks import check_pipeline_data
 from mmwsss.stages.dataset_record import FileHashes, dataset_manifest
-from mmwsss.stages.pipeline import _Run
+from mmwsss.stages.pipeline import PipelineRun
 
 
 def median_seconds(action, repeats: int = 5) -> float:
@@ -36,7 +36,7 @@ def main():
     args = parser.parse_args()
     cfg = Config.fromfile(args.config)
     cfg.work_dir = tempfile.mkdtemp()
-    run = _Run(cfg, 'none', None, False)
+    run = PipelineRun(cfg, 'none', None, False)
     key, stage_cfg = run.training_config()
     dataset = stage_cfg[key].dataset
     check = median_seconds(lambda: check_pipeline_data(

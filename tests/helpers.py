@@ -1,4 +1,5 @@
 """Helpers shared by test modules that run the tools as subprocesses."""
+import numpy as np
 
 from mmwsss.utils.paths import DATALOADERS
 
@@ -34,3 +35,20 @@ def tiny_psl_model_cfg(num_classes=4):
                           align_corners=False)),
         train_cfg=dict(),
         test_cfg=dict(mode='whole'))
+
+
+def masks_miou(pairs, num_classes, objects_erased=False):
+    """The mIoU (percent, as ``score_label_folder`` reports it) of the
+    predicted masks of ``pairs`` (prediction path, ground-truth path).
+    With ``objects_erased`` every object pixel a prediction places is
+    called background instead, its ignored pixels kept: the floor that
+    masks must beat for the objects they place to be found ones."""
+    from mmwsss.evaluation import ConfusionMatrix
+    from mmwsss.utils.io import read_mask
+    matrix = ConfusionMatrix(num_classes)
+    for pred_path, gt_path in pairs:
+        pred = read_mask(pred_path)
+        if objects_erased:
+            pred = np.where(pred == 255, pred, 0)
+        matrix.update(pred, read_mask(gt_path), pred_path)
+    return matrix.scores()['mIoU']

@@ -174,9 +174,14 @@ def test_model_index_package_reads_the_zoo():
     errors = [e for e in index.check(silent=True)
               if 'Path to README file' not in e]
     assert errors == []
+    # each model's collection and results as mim reads them: the
+    # metafile's, task, dataset and every metric
+    written = {model['Name']: model for _, model in MODELS}
     for model in index.models:
-        assert model.in_collection
-        assert model.results is not None
+        assert model.in_collection == written[model.name]['In Collection']
+        assert [(r.task, r.dataset, r.metrics) for r in model.results] == [
+            (r['Task'], r['Dataset'], r['Metrics'])
+            for r in written[model.name]['Results']]
 
 
 @pytest.mark.parametrize('metafile', _metafiles())

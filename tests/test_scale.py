@@ -1,8 +1,10 @@
 """Cost at scale (issue 27): worker counts from the machine, fingerprints
 that ignore them, re-ranking against reference images (linear, bounded
 memory, exact for small classes), and the scale benchmark's own parts."""
+import os
 import os.path as osp
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -59,7 +61,7 @@ def test_worker_counts_do_not_change_a_stage_fingerprint(init_scope):
     """'auto', 2 or 4 workers: the same stage; a marker written before
     the rule (counts hashed) still matches; a real change still shows."""
     from mmwsss.stages.graph import build_stage
-    from mmwsss.stages.record import _changes, fingerprint
+    from mmwsss.stages.record import changed_parts, fingerprint
     from mmwsss.utils.workers import pool_workers
 
     def prints(workers, loader_workers, batch=8):
@@ -72,11 +74,11 @@ def test_worker_counts_do_not_change_a_stage_fingerprint(init_scope):
         return fingerprint(stage, cfg, {}, '/w')
 
     auto = prints('auto', 1)
-    assert not _changes(auto, prints(4, 0))
-    assert _changes(auto, prints('auto', 1, batch=4)) == ['config']
+    assert not changed_parts(auto, prints(4, 0))
+    assert changed_parts(auto, prints('auto', 1, batch=4)) == ['config']
     legacy = dict(prints(pool_workers('auto'), 1).legacy)  # no scheme
-    assert not _changes(legacy, auto)
-    assert _changes(legacy, prints('auto', 1, batch=4)) == ['config']
+    assert not changed_parts(legacy, auto)
+    assert changed_parts(legacy, prints('auto', 1, batch=4)) == ['config']
 
 
 # ------------------------------------------------------------ re-ranking
@@ -158,9 +160,18 @@ def test_the_scale_datasets_have_voc_like_tags(tmp_path):
 def test_a_step_is_measured_and_the_exponent_fitted(tmp_path):
     import scale
     root = scale.generate(str(tmp_path / 'data'), 12, 32)
+    start = time.perf_counter()
     result = scale.measure('saliency', root, str(tmp_path / 'work'))
-    assert result['files'] == 12 and result['bytes'] > 0
-    assert result['peak_rss_mb'] > 0 and result['seconds'] > 0
+    elapsed = time.perf_counter() - start
+    out = tmp_path / 'work' / 'saliency'
+    assert result['files'] == 12 == len(os.listdir(out))
+    assert result['bytes'] == sum(p.stat().st_size for p in out.iterdir())
+    # the step's time lies within the call's; its peak memory (MB) is at
+    # least what the process held when the step began, and less than the
+    # machine has (a count in kB would not be)
+    assert 0 < result['seconds'] <= elapsed
+    total_mb = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**20
+    assert 0 < result['rss_before_mb'] <= result['peak_rss_mb'] < total_mb
     assert scale.fit_exponent([100, 1000], [1.0, 100.0]) == \
         pytest.approx(2.0)
     runs = {str(n): dict(result, seconds=n / 100, bytes=n * 1024, files=n)

@@ -17,6 +17,7 @@ import os.path as osp
 
 import mmwsss  # noqa: F401
 from mmwsss.proposals import make_proposals, proposal_settings
+from mmwsss.utils.paths import PROPOSAL_LOADERS
 from tool_setup import (add_common_args, build_cam_dataset, report_shard,
                         setup_tool)
 
@@ -36,7 +37,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    for key in ('cam_dataloader', 'val_dataloader'):
+    for key in PROPOSAL_LOADERS:
         args.cfg_options = dict(args.cfg_options or {},
                                 **{f'{key}.dataset.proposal_path': None})
     cfg, _, _ = setup_tool(args)

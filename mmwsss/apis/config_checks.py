@@ -18,14 +18,14 @@ from mmengine.config import Config
 from mmwsss.datasets.custom import classes_from_labels_file
 from mmwsss.models.weight_init import split_scheme
 from mmwsss.registry import DATASETS
-from mmwsss.utils.paths import DATALOADERS, resolve_config_paths
+from mmwsss.utils.paths import (DATALOADERS, TRAINING_LOADERS,
+                                resolve_config_paths)
 from mmwsss.utils.workers import resolve_loader_workers
 from .data_root import apply_data_root_override
 
 #: where ``num_classes=None`` is read from: the training images first
-_CLASS_COUNT_LOADERS = ('train_dataloader', 'cam_dataloader') + tuple(
-    key for key in DATALOADERS
-    if key not in ('train_dataloader', 'cam_dataloader'))
+_CLASS_COUNT_LOADERS = TRAINING_LOADERS + tuple(
+    key for key in DATALOADERS if key not in TRAINING_LOADERS)
 
 
 def class_heads(model_cfg: dict) -> List[dict]:

@@ -21,7 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from mmwsss.stages.record import MARKER, TRAINING_SPLITS, marker_output
+from mmwsss.stages.record import MARKER, marker_output
+from mmwsss.utils.paths import TRAINING_LOADERS
 
 #: output names that hold one file per training image, and their kind
 PER_IMAGE_OUTPUTS = dict(cams='cams', regions='regions', maps='maps',
@@ -131,7 +132,7 @@ def ladder(work_dir: str, markers: Dict[str, dict]) -> List[Rung]:
         with open(path) as handle:
             scores = json.load(handle)
         scored = _inputs(marker, markers)
-        training = any(k in TRAINING_SPLITS for k in _data_keys(marker))
+        training = any(k in TRAINING_LOADERS for k in _data_keys(marker))
         rungs.append(Rung(stage=name, scored=scored[0] if scored else name,
                           split='train' if training else 'val',
                           scores=scores))
@@ -147,7 +148,7 @@ def per_image_columns(work_dir: str,
     another split (the test stage's predictions) are left out."""
     columns = []
     for name, marker in markers.items():
-        if not any(k in TRAINING_SPLITS for k in _data_keys(marker)):
+        if not any(k in TRAINING_LOADERS for k in _data_keys(marker)):
             continue
         for output in marker.get('outputs', {}):
             kind = PER_IMAGE_OUTPUTS.get(output)
@@ -164,7 +165,7 @@ def _training_hash(markers: Dict[str, dict]) -> Optional[str]:
     """The manifest hash most stages give their training images."""
     counts = Counter(value for marker in markers.values()
                      for key, value in _data_keys(marker).items()
-                     if key in TRAINING_SPLITS)
+                     if key in TRAINING_LOADERS)
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -183,7 +184,8 @@ def _dataset_config(work_dir: str, markers: Dict[str, dict]):
             except (OSError, SyntaxError, ValueError, KeyError,
                     ImportError):
                 continue  # not a config the report can read: try another
-            for key in ('cam_dataloader', ) + TRAINING_SPLITS:
+            # the CAM loader first: the training images without augmentation
+            for key in reversed(TRAINING_LOADERS):
                 dataset = (cfg.get(key) or {}).get('dataset')
                 if dataset and dataset.get('data_root') is not None:
                     return dict(dataset), path

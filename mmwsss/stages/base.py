@@ -128,10 +128,21 @@ class Port:
     ``checkpoint``, a folder of ``masks``, ``maps``, ``cams``,
     ``regions``, ``proposals``, ``scores``, an image-id ``list``, a
     ``json`` or ``png`` file) and, for an input, whether the stage cannot
-    run without it.  The pipeline checks every ``'STAGE.OUTPUT'`` input
-    against the producer's outputs and kinds before anything runs."""
+    run without it, and whether it reaches the stage only through a
+    ``{placeholder}`` of its config or options (``placeholder``: a
+    training stage's ``masks`` go to its dataset, not to its code).  The
+    pipeline checks every ``'STAGE.OUTPUT'`` input against the producer's
+    outputs and kinds before anything runs, those of placeholder inputs
+    too, and that a placeholder input is named somewhere."""
     kind: str
     required: bool = True
+    placeholder: bool = False
+
+
+def placeholder_port(kind: str) -> Port:
+    """An optional input that reaches the stage only through a
+    ``{placeholder}`` of its config or options (see :class:`Port`)."""
+    return Port(kind, required=False, placeholder=True)
 
 
 class BaseStage(ABC):
@@ -147,9 +158,11 @@ class BaseStage(ABC):
             stage starts.
     """
 
-    #: The inputs the stage's code reads (name -> :class:`Port`).  A spec
-    #: may give other inputs only to fill ``{placeholders}`` of its config
-    #: or options (e.g. a training stage's ``masks``).
+    #: The inputs the stage reads (name -> :class:`Port`), by its code or
+    #: through a ``{placeholder}`` (``Port(..., placeholder=True)``, e.g. a
+    #: training stage's ``masks``).  A spec may give other inputs only to
+    #: fill ``{placeholders}`` of its config or options; their kind is
+    #: then not checked.
     INPUTS: Dict[str, Port] = {}
     #: What the stage writes (name -> :class:`Port`).
     OUTPUTS: Dict[str, Port] = {}

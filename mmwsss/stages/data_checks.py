@@ -7,16 +7,22 @@ images, tags that look like typos, classes the tags cannot separate
 (:mod:`mmwsss.datasets.dataset_check`), and photos whose decoded size
 disagrees with their EXIF orientation (:func:`mmwsss.utils.io.image_size`).
 """
-from typing import List, Optional
+import json
+import os.path as osp
+from typing import Any, Dict, List, Optional
 
 from mmengine.config import Config
+from mmengine.dist import get_rank
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 
 from mmwsss.datasets.dataset_check import (MIN_TRAIN_IMAGES,
                                            check_training_data, tags_only)
 from mmwsss.registry import DATASETS
-from mmwsss.utils.io import check_decoded_size
+from mmwsss.utils.io import atomic_write, check_decoded_size
+
+#: the data check's report in the work dir, for ``tools/stage_report.py``
+DATASET_CHECK = 'dataset_check.json'
 
 #: held-back datasets whose image labels are tags (a labels file), so that
 #: counting them reads no mask
@@ -60,3 +66,15 @@ def check_pipeline_data(cfg: Config, key: str,
                          '\n  '.join(sideways))
     print_log('training data:\n' + report.format(), logger='current')
     return report.to_dict()
+
+
+def write_data_check(work_dir: str, cfg: Config, key: str,
+                     options: Dict[str, Any]) -> None:
+    """Check the pipeline's training data (``cfg[key].dataset``, with the
+    config's ``dataset_check`` ``options``) before the first stage, and
+    keep the report as ``WORK_DIR/dataset_check.json`` (rank 0) for the
+    stage report."""
+    report = check_pipeline_data(cfg, key, **options)
+    if get_rank() == 0:
+        with atomic_write(osp.join(work_dir, DATASET_CHECK), 'w') as handle:
+            json.dump(report, handle, indent=2)

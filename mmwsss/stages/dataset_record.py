@@ -20,17 +20,26 @@ so that when the hash changes, the old manifest is still there to say *what*
 changed (which images' tags, which files, which images came or went).
 Ground-truth masks are never opened: labels come from the dataset exactly
 as training reads them.
+
+Every stage that reads training images must read the pipeline's
+(:class:`PipelineDataset`): the first such stage fixes the dataset (type,
+root, split, image folder) and a later stage whose dataset differs stops
+the run with a message naming both, unless its spec says
+``other_dataset=True``.
 """
 import hashlib
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write
+from mmwsss.utils.paths import TRAINING_LOADERS
+from .graph import StageError
 
 MANIFEST_DIR = '.datasets'
 FILE_HASHES = 'file_hashes.json'
@@ -208,3 +217,45 @@ class DatasetRecords:
         return describe_changes(load_manifest(self.work_dir, old_digest),
                                 self.manifests.get(new_digest) or
                                 load_manifest(self.work_dir, new_digest))
+
+
+def dataset_identity(cfg: Config, key: str) -> Optional[dict]:
+    """Which images a dataset config lists: type, root, split, folder."""
+    dataset = (cfg.get(key) or {}).get('dataset')
+    if not isinstance(dataset, dict):
+        return None
+    root = dataset.get('data_root') or ''
+    prefix = dataset.get('data_prefix') or {}
+    return dict(type=str(dataset.get('type')),
+                data_root=osp.normpath(root) if root else '',
+                split=dataset.get('ann_file') or dataset.get('labels_file'),
+                images=prefix.get('img_path'))
+
+
+class PipelineDataset:
+    """The training images of a pipeline, fixed by the first stage that
+    reads them (module docstring): a stage trained on other images than
+    the masks it learns from were made of would be silently wrong."""
+
+    def __init__(self) -> None:
+        self.first: Optional[Tuple[str, dict]] = None
+
+    def check(self, name: str, spec: dict, key: Optional[str],
+              cfg: Config) -> None:
+        """Stop when stage ``name`` (reading dataloader ``key`` of its
+        resolved ``cfg``) reads other training images than the first."""
+        if key not in TRAINING_LOADERS:
+            return  # evaluation on another split is the point of it
+        identity = dataset_identity(cfg, key)
+        if identity is None or spec.get('other_dataset'):
+            return
+        if self.first is None:
+            self.first = (name, identity)
+        elif identity != self.first[1]:
+            first, expected = self.first
+            raise StageError(
+                f'stage {name!r} reads another dataset than the pipeline: '
+                f'{key}.dataset is {identity}, but stage {first!r} read '
+                f'{expected}; point both at the same data (e.g. one '
+                'common_cfg_options entry), or set other_dataset=True in '
+                f'stage {name!r} if that is on purpose')

@@ -12,8 +12,9 @@ from mmengine.logging import print_log
 from mmwsss.proposals import (make_localization_maps, make_proposals,
                               score_proposals)
 from mmwsss.registry import STAGES
+from mmwsss.utils.paths import PROPOSAL_LOADERS
 from mmwsss.utils.workers import WorkerCount
-from .base import Port, StageContext, ToolStage
+from .base import Port, StageContext, ToolStage, placeholder_port
 
 
 @STAGES.register_module()
@@ -26,8 +27,7 @@ class ProposalStage(ToolStage):
     which later stages check the files against."""
     OUTPUTS = dict(proposals=Port('proposals'))
 
-    def __init__(self, dataset_keys: Sequence[str] = ('cam_dataloader',
-                                                      'val_dataloader'),
+    def __init__(self, dataset_keys: Sequence[str] = PROPOSAL_LOADERS,
                  workers: WorkerCount = 'auto', **kwargs) -> None:
         super().__init__(**kwargs)
         self.dataset_keys = tuple(dataset_keys)
@@ -49,7 +49,8 @@ class ProposalScoreStage(ToolStage):
     """Scores and candidate features of every training image's proposals
     from the HCP classifier of input ``checkpoint`` (output ``scores``);
     the dataset (``cam_dataloader``) must route input ``proposals``."""
-    INPUTS = dict(checkpoint=Port('checkpoint'))
+    INPUTS = dict(checkpoint=Port('checkpoint'),
+                  proposals=placeholder_port('proposals'))
     OUTPUTS = dict(scores=Port('scores'))
 
     def __init__(self, candidates: int = 50, **kwargs) -> None:

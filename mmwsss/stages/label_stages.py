@@ -31,14 +31,13 @@ from mmwsss.pseudo_labels.calibration import (MODE_SETTINGS,
 from mmwsss.pseudo_labels.cue_checks import (SALIENCY_MODES, cue_agreement,
                                              describe_cue_agreement)
 from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
-                                        check_contested,
-                                        mask_cues_needed)
+                                        check_contested, mask_cues_needed)
 from mmwsss.registry import STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.io import atomic_write
 from mmwsss.utils.workers import WorkerCount
 from mmwsss.visualization import plot_error_bars, write_simple_sheet
-from .base import MaskStage, Port, StageContext, ToolStage
+from .base import MaskStage, Port, StageContext, ToolStage, placeholder_port
 
 
 @STAGES.register_module()
@@ -182,10 +181,12 @@ class PredictedLabelStage(MaskStage):
     class (``absent_classes='merge'``, :mod:`mmwsss.pseudo_labels.psl_plus`).
     With an input ``keep`` (a folder of masks), the pixels those masks
     label keep their label and the prediction fills only their ignored
-    pixels.
+    pixels.  An input ``simple`` (an image-id list) may pick the images
+    through a ``{simple}`` placeholder.
     """
     INPUTS = dict(checkpoint=Port('checkpoint'),
-                  keep=Port('masks', required=False))
+                  keep=Port('masks', required=False),
+                  simple=placeholder_port('list'))
 
     def __init__(self, crf: Optional[str] = None,
                  use_cls_weights: bool = False,
@@ -300,8 +301,12 @@ class ScoreLabelsStage(ToolStage):
     ``labels`` against the dataset's ground-truth masks, with the split of
     the errors (outputs ``scores``, a JSON file, and ``errors``, a PNG of
     per-class bars; ``errors.md`` beside it holds the table).  Reads
-    ground truth, so it only measures; nothing trains on its output."""
-    INPUTS = dict(labels=Port('masks'))
+    ground truth, so it only measures; nothing trains on its output.
+    Inputs ``proposals`` and ``simple`` may reach its dataset through
+    ``{placeholders}``."""
+    INPUTS = dict(labels=Port('masks'),
+                  proposals=placeholder_port('proposals'),
+                  simple=placeholder_port('list'))
     OUTPUTS = dict(scores=Port('json'), errors=Port('png'))
 
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:

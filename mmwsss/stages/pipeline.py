@@ -23,69 +23,57 @@ Inputs are checked before a stage starts: a ``'STAGE.OUTPUT'`` input needs
 STAGE's marker, the output path inside STAGE's folder, and (for folders)
 at least as many files as STAGE recorded when it finished.
 
-Every stage that reads training images must read the pipeline's: the first
-such stage fixes the dataset (type, root, split, image folder) and a later
-stage whose dataset differs stops the run with a message naming both,
-unless its spec says ``other_dataset=True``.
+Every stage that reads training images must read the pipeline's
+(:class:`~mmwsss.stages.dataset_record.PipelineDataset`).
 
 Under a distributed launch every rank runs every stage (training is data
 parallel, per-image stages shard the images); rank 0 holds the lock and
 writes the markers.
 """
-import json
-import os
 import os.path as osp
 import sys
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from mmengine.config import Config
 from mmengine.dist import barrier, get_rank
 from mmengine.logging import print_log
 
 from mmwsss.utils.checkpoints import protect_work_dir
-from mmwsss.utils.io import atomic_write
+from mmwsss.utils.paths import TRAINING_LOADERS
 from mmwsss.utils.work_dir_lock import work_dir_lock
 from .base import BaseStage, StageContext
-from .data_checks import check_pipeline_data
-from .dataset_record import DatasetRecords
-from .graph import (StageError, build_stage, check_specs, ordered_specs,
+from .data_checks import write_data_check
+from .dataset_record import DatasetRecords, PipelineDataset
+from .graph import (StageError, build_stage, check_pipeline, ordered_specs,
                     pipeline_variables)
-from .record import (DATASET_CHECK, MARKER, STARTED, TRAINING_SPLITS, _changes,
-                     _write_marker, dataset_identity, fingerprint,
-                     marker_output, read_marker, resolve_inputs,
-                     stage_dataset_keys)
-from .spec_checks import closest
+from .record import (MARKER, data_prints, fingerprint, keep_finished,
+                     marker_output, read_marker, resolve_inputs, write_marker,
+                     write_started)
 
 __all__ = ['MARKER', 'StageError', 'build_stage', 'ordered_specs',
            'pipeline_variables', 'read_marker', 'resolve_inputs',
-           'run_stages', 'trained_model']
+           'run_stages', 'trained_model', 'PipelineRun']
 
 
-class _Run:
-    """One pass over a pipeline's stages."""
+class PipelineRun:
+    """One pass over a pipeline's stages, checked when it is made."""
 
     def __init__(self, cfg: Config, launcher: str, only: Optional[str],
                  redo_changed: bool) -> None:
-        self.specs = ordered_specs(cfg.stages)
-        self.names = [name for name, _ in self.specs]
-        if only is not None and only not in self.names:
-            raise StageError(f'no stage {only!r} in this config'
-                             f'{closest(only, self.names)}; stages: '
-                             f'{self.names}')
+        plan = check_pipeline(cfg, only)
+        self.specs, self.names = plan.specs, plan.names
         self.only, self.launcher = only, launcher
         self.redo_changed = redo_changed
         # files in the work dir are ours: never unpickled beyond the
         # allowlist of checkpoint types, whatever a tampered file holds
         self.work_dir = protect_work_dir(cfg.work_dir)
         self.config_path = cfg.filename
-        self.config_dir = osp.dirname(osp.abspath(cfg.filename)) \
-            if cfg.filename else os.getcwd()
-        self.common = dict(cfg.get('common_cfg_options') or {})
-        self.variables = pipeline_variables(cfg)
-        self.stages = check_specs(self.specs, self.variables, only)
+        self.config_dir = plan.config_dir
+        self.common, self.variables = plan.common, plan.variables
+        self.stages = plan.stages
         self.dataset_check = dict(cfg.get('dataset_check') or {})
-        self.dataset: Optional[Tuple[str, dict]] = None
+        self.dataset = PipelineDataset()
         self.records = DatasetRecords(self.work_dir)
 
     def context(self, name: str, stage: BaseStage,
@@ -106,32 +94,13 @@ class _Run:
             common_cfg_options=self.common,
             variables=self.variables), identity
 
-    def check_dataset(self, name: str, spec: dict, stage: BaseStage,
-                      cfg: Config) -> None:
-        key = getattr(stage, 'dataset_key', None)
-        if key not in TRAINING_SPLITS:
-            return  # evaluation on another split is the point of it
-        identity = dataset_identity(cfg, key)
-        if identity is None or spec.get('other_dataset'):
-            return
-        if self.dataset is None:
-            self.dataset = (name, identity)
-        elif identity != self.dataset[1]:
-            first, expected = self.dataset
-            raise StageError(
-                f'stage {name!r} reads another dataset than the pipeline: '
-                f'{key}.dataset is {identity}, but stage {first!r} read '
-                f'{expected}; point both at the same data (e.g. one '
-                'common_cfg_options entry), or set other_dataset=True in '
-                f'stage {name!r} if that is on purpose')
-
     def training_config(self) -> Optional[Tuple[str, Config]]:
         """``(dataloader key, config)`` of the first stage that reads the
         training images, loaded before any stage ran."""
         for name, spec in self.specs:
             stage = self.stages.get(name) or build_stage(name, spec)
             key = getattr(stage, 'dataset_key', None)
-            if key in TRAINING_SPLITS:
+            if key in TRAINING_LOADERS:
                 ctx, _ = self.context(name, stage, resolve=False)
                 return key, stage.load_config(ctx)
         return None
@@ -140,29 +109,15 @@ class _Run:
         """The training data checked once, before the first stage: class
         counts, rare classes and typos, untagged images, classes never
         alone (:mod:`mmwsss.datasets.dataset_check`), photos whose decoded
-        size disagrees with their EXIF orientation.  The report goes to
-        ``WORK_DIR/dataset_check.json`` for ``tools/stage_report.py``."""
+        size disagrees with their EXIF orientation
+        (:func:`~mmwsss.stages.data_checks.write_data_check`)."""
         found = self.training_config()
-        if found is None:
-            return
-        key, cfg = found
-        report = check_pipeline_data(cfg, key, **self.dataset_check)
-        if get_rank() == 0:
-            with atomic_write(osp.join(self.work_dir, DATASET_CHECK),
-                              'w') as handle:
-                json.dump(report, handle, indent=2)
-
-    def data_prints(self, stage: BaseStage, cfg: Config) -> Dict[str, str]:
-        """The fingerprint parts of what the stage's datasets hold."""
-        prints = {}
-        for key in stage_dataset_keys(stage):
-            dataset = (cfg.get(key) or {}).get('dataset')
-            if isinstance(dataset, dict):
-                prints[f'data {key}'] = self.records.fingerprint(
-                    dataset, cfg.get('default_scope', 'mmseg'))
-        return prints
+        if found is not None:
+            key, cfg = found
+            write_data_check(self.work_dir, cfg, key, self.dataset_check)
 
     def run(self) -> Dict[str, dict]:
+        """Every stage in order (or just ``only``); the markers."""
         self.check_data()
         markers = {}
         for number, (name, spec) in enumerate(self.specs, 1):
@@ -175,77 +130,30 @@ class _Run:
             stage = build_stage(name, spec)
             ctx, identity = self.context(name, stage)
             cfg = stage.load_config(ctx)
-            self.check_dataset(name, spec, stage, cfg)
+            self.dataset.check(name, spec,
+                               getattr(stage, 'dataset_key', None), cfg)
             prints = fingerprint(stage, cfg, identity, self.work_dir)
-            prints.update(self.data_prints(stage, cfg))
-            if self._keep(name, header, stage_dir, prints):
+            prints.update(data_prints(self.records, stage, cfg))
+            if keep_finished(name, header, stage_dir, prints, self.records,
+                             self.redo_changed):
                 markers[name] = read_marker(stage_dir)
                 continue
             markers[name] = self._execute(name, spec, header, stage, ctx,
                                           cfg, prints)
         return markers
 
-    def _explain(self, changed: List[str], old: dict, new: dict) -> str:
-        words = []
-        for part in changed:
-            if part.startswith('data ') and part in new:
-                why = self.records.explain(old[part], new[part])
-                words.append(f'{part} ({why})')
-            else:
-                words.append(part)
-        return ', '.join(words)
-
-    def _set_aside(self, stage_dir: str) -> str:
-        aside = f'{stage_dir}.stale-{time.strftime("%Y%m%d-%H%M%S")}'
-        if get_rank() == 0:
-            os.replace(stage_dir, aside)
-        barrier()
-        return aside
-
-    def _keep(self, name: str, header: str, stage_dir: str,
-              prints: Dict[str, str]) -> bool:
-        """Whether a finished stage stands as it is; stops (or moves the
-        stale folder aside) when what made it changed.  A stage that only
-        started (no marker) with other settings made nothing complete: its
-        partial folder is moved aside and the stage redone."""
-        finished = read_marker(stage_dir)
-        record = finished or read_marker(stage_dir, STARTED)
-        if record is None:
-            return False
-        old = record.get('fingerprint', {})
-        changed = _changes(old, prints)
-        if changed:
-            what = self._explain(changed, old, prints)
-            if finished is not None and not self.redo_changed:
-                raise StageError(
-                    f'stage {name!r} in {stage_dir} was made with another '
-                    f'{what} than the config gives now; delete the folder, '
-                    'or run again with --redo-changed (the stale folder is '
-                    'kept beside it)')
-            aside = self._set_aside(stage_dir)
-            print_log(f'{header}: {what} changed, redoing it (the '
-                      f'{"stale" if finished else "unfinished"} folder is '
-                      f'kept as {aside})', logger='current')
-            return False
-        if finished is None:
-            return False  # started with the same settings: resume it
-        print_log(f'{header}: complete, skipped', logger='current')
-        return True
-
     def _execute(self, name, spec, header, stage, ctx, cfg, prints) -> dict:
-        os.makedirs(ctx.stage_dir, exist_ok=True)
-        if get_rank() == 0:
-            with atomic_write(osp.join(ctx.stage_dir, STARTED),
-                              'w') as handle:
-                json.dump(dict(stage=name, fingerprint=prints), handle)
+        """Run one stage in its folder; its marker once every rank is
+        done."""
+        write_started(ctx.stage_dir, name, prints)
         print_log(f'{header}: running in {ctx.stage_dir}', logger='current')
         start = time.time()
         outputs = stage.run(ctx, cfg)
         barrier()
         if get_rank() == 0:
-            _write_marker(ctx.stage_dir, name, spec['type'], outputs,
-                          time.time() - start, prints,
-                          getattr(stage, 'report', {}))
+            write_marker(ctx.stage_dir, name, spec['type'], outputs,
+                         time.time() - start, prints,
+                         getattr(stage, 'report', {}))
         barrier()
         marker = read_marker(ctx.stage_dir)
         print_log(f'{header}: done in {marker["seconds"]} s',
@@ -260,7 +168,7 @@ def run_stages(cfg: Config, launcher: str = 'none',
     returns every stage's marker.  Complete, unchanged stages are
     skipped.  The work dir is locked for the run (one run per work dir,
     :mod:`mmwsss.utils.work_dir_lock`); every spec is checked first."""
-    run = _Run(cfg, launcher, only, redo_changed)
+    run = PipelineRun(cfg, launcher, only, redo_changed)
     with work_dir_lock(run.work_dir, command=' '.join(sys.argv)):
         return run.run()
 
@@ -270,8 +178,9 @@ def trained_model(cfg: Config, stage: Optional[str] = None
     """The model a finished pipeline trained: the resolved config (with the
     pipeline's and the stage's options, as it trained) and the final
     checkpoint of ``stage`` (default: the config's ``final_model``, else
-    its last training stage) in ``cfg.work_dir``."""
-    run = _Run(cfg, 'none', None, False)
+    its last training stage) in ``cfg.work_dir``.  The runner's job: the
+    config is resolved exactly as the run resolved it."""
+    run = PipelineRun(cfg, 'none', None, False)
     trains = [name for name, spec in run.specs if spec['type'] == 'TrainStage']
     stage = stage or cfg.get('final_model') or (trains[-1] if trains else None)
     if stage not in run.names:

@@ -9,6 +9,13 @@ run, or a user path's stat) and what its datasets hold
 (:mod:`mmwsss.stages.dataset_record`), so a change can be named.  A
 marker's output paths must stay inside its stage folder.
 
+A stage writes ``stage_started.json`` (with its fingerprint) when it
+starts.  On the next run a finished stage whose fingerprint changed stops
+the run, naming what changed, or with ``--redo-changed`` its folder is
+moved aside (``<name>.stale-<time>``) and the stage redone; a stage that
+only started with other settings made nothing complete and is moved aside
+and redone without asking (:func:`keep_finished`).
+
 Worker counts (dataloader ``num_workers``, a stage's ``workers`` and
 ``crf_workers``) are left out of the fingerprint: ``'auto'`` resolves to
 the machine's cores (:mod:`mmwsss.utils.workers`), and a work dir moved to
@@ -35,18 +42,18 @@ import uuid
 from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
+from mmengine.dist import barrier, get_rank
+from mmengine.logging import print_log
 
 from mmwsss.utils.io import atomic_write
 from mmwsss.utils.paths import is_inside
 from mmwsss.utils.workers import WORKER_KEYS, pool_workers
 from .base import BaseStage
-from .graph import StageError, _producer
+from .dataset_record import DatasetRecords
+from .graph import StageError, producer_of
 
 MARKER = 'stage_done.json'
 STARTED = 'stage_started.json'
-DATASET_CHECK = 'dataset_check.json'
-# dataloaders of the training images, which every stage must agree on
-TRAINING_SPLITS = ('train_dataloader', 'cam_dataloader')
 # keys of a resolved stage config that say where, not what
 _LOCATION_KEYS = ('work_dir', 'launcher', 'experiment_name', 'resume',
                   'load_from')
@@ -58,6 +65,8 @@ SCHEME_VERSION = 'no-workers'
 
 
 def read_marker(stage_dir: str, name: str = MARKER) -> Optional[dict]:
+    """A stage's marker (``name``: the finished one, or :data:`STARTED`),
+    ``None`` when the stage has not written it."""
     path = osp.join(stage_dir, name)
     if not osp.isfile(path):
         return None
@@ -94,7 +103,7 @@ def resolve_inputs(name: str, inputs: Dict[str, str], work_dir: str,
     resolved, identity = {}, {}
     for key, source in inputs.items():
         source = str(source)
-        producer = _producer(source, stage_names)
+        producer = producer_of(source, stage_names)
         if producer:
             producer_dir = osp.join(work_dir, producer)
             marker = read_marker(producer_dir)
@@ -188,7 +197,7 @@ def fingerprint(stage: BaseStage, cfg: Config, identity: Dict[str, str],
     return prints
 
 
-def _changes(old: dict, new: dict) -> List[str]:
+def changed_parts(old: dict, new: dict) -> List[str]:
     """Parts of a fingerprint that differ; a part the old record lacks was
     not recorded then (an older mmwsss), which is no evidence of change.
     An old record without the worker rule is compared with the new one's
@@ -208,22 +217,95 @@ def stage_dataset_keys(stage: BaseStage) -> Tuple[str, ...]:
     return (key, ) if key else ()
 
 
-def dataset_identity(cfg: Config, key: str) -> Optional[dict]:
-    """Which images a dataset config lists: type, root, split, folder."""
-    dataset = (cfg.get(key) or {}).get('dataset')
-    if not isinstance(dataset, dict):
-        return None
-    root = dataset.get('data_root') or ''
-    prefix = dataset.get('data_prefix') or {}
-    return dict(type=str(dataset.get('type')),
-                data_root=osp.normpath(root) if root else '',
-                split=dataset.get('ann_file') or dataset.get('labels_file'),
-                images=prefix.get('img_path'))
+def data_prints(records: DatasetRecords, stage: BaseStage,
+                cfg: Config) -> Dict[str, str]:
+    """The fingerprint parts of what the stage's datasets hold (one
+    manifest hash per dataloader it reads), so an edited photo or tag
+    invalidates it although its config did not change."""
+    prints = {}
+    for key in stage_dataset_keys(stage):
+        dataset = (cfg.get(key) or {}).get('dataset')
+        if isinstance(dataset, dict):
+            prints[f'data {key}'] = records.fingerprint(
+                dataset, cfg.get('default_scope', 'mmseg'))
+    return prints
 
 
-def _write_marker(stage_dir: str, name: str, kind: str,
-                  outputs: Dict[str, str], seconds: float,
-                  prints: Dict[str, str], extra: dict) -> None:
+def _explain(changed: List[str], old: dict, new: dict,
+             records: DatasetRecords) -> str:
+    """The changed parts in words; a dataset part says what changed in
+    the data (which images, tags, files), not only that it did."""
+    words = []
+    for part in changed:
+        if part.startswith('data ') and part in new:
+            why = records.explain(old[part], new[part])
+            words.append(f'{part} ({why})')
+        else:
+            words.append(part)
+    return ', '.join(words)
+
+
+def _set_aside(stage_dir: str) -> str:
+    """Move a stale stage folder beside itself (kept, never deleted: it
+    may be the only copy of an hour's work)."""
+    aside = f'{stage_dir}.stale-{time.strftime("%Y%m%d-%H%M%S")}'
+    if get_rank() == 0:
+        os.replace(stage_dir, aside)
+    barrier()
+    return aside
+
+
+def keep_finished(name: str, header: str, stage_dir: str,
+                  prints: Dict[str, str], records: DatasetRecords,
+                  redo_changed: bool) -> bool:
+    """Whether a finished stage stands as it is; stops (or moves the
+    stale folder aside) when what made it changed.  A stage that only
+    started (no marker) with other settings made nothing complete: its
+    partial folder is moved aside and the stage redone."""
+    finished = read_marker(stage_dir)
+    record = finished or read_marker(stage_dir, STARTED)
+    if record is None:
+        return False
+    old = record.get('fingerprint', {})
+    changed = changed_parts(old, prints)
+    if changed:
+        what = _explain(changed, old, prints, records)
+        if finished is not None and not redo_changed:
+            raise StageError(
+                f'stage {name!r} in {stage_dir} was made with another '
+                f'{what} than the config gives now; delete the folder, '
+                'or run again with --redo-changed (the stale folder is '
+                'kept beside it)')
+        aside = _set_aside(stage_dir)
+        print_log(f'{header}: {what} changed, redoing it (the '
+                  f'{"stale" if finished else "unfinished"} folder is '
+                  f'kept as {aside})', logger='current')
+        return False
+    if finished is None:
+        return False  # started with the same settings: resume it
+    print_log(f'{header}: complete, skipped', logger='current')
+    return True
+
+
+def write_started(stage_dir: str, name: str,
+                  prints: Dict[str, str]) -> None:
+    """The stage's folder and its started marker (rank 0), which keeps
+    the fingerprint: a later run resumes a partial folder made with the
+    same settings and moves one made with others aside
+    (:func:`keep_finished`)."""
+    os.makedirs(stage_dir, exist_ok=True)
+    if get_rank() == 0:
+        with atomic_write(osp.join(stage_dir, STARTED), 'w') as handle:
+            json.dump(dict(stage=name, fingerprint=prints), handle)
+
+
+def write_marker(stage_dir: str, name: str, kind: str,
+                 outputs: Dict[str, str], seconds: float,
+                 prints: Dict[str, str], extra: dict) -> None:
+    """The finished stage's marker, written last and atomically: its
+    outputs (each must exist) and their file counts, what made it (the
+    fingerprint), a run id for the stages that read it, and ``extra``
+    (the stage's report)."""
     files = {}
     for key, rel in outputs.items():
         path = osp.join(stage_dir, rel)

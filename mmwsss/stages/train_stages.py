@@ -13,7 +13,7 @@ from mmwsss.apis import (check_checkpoint, check_config, prepare_launcher,
 from mmwsss.engine.loops.adversarial_erasing_loop import ERASING_EXPORT
 from mmwsss.registry import STAGES
 from mmwsss.utils.io import atomic_write
-from .base import BaseStage, Port, StageContext
+from .base import BaseStage, Port, StageContext, placeholder_port
 
 
 def _reproducible_loader(cfg) -> None:
@@ -31,9 +31,20 @@ class TrainStage(BaseStage):
     inside the pipeline).  Resumes from the newest intact checkpoint.
 
     Output: ``checkpoint`` (the final one).  A subclass whose training loop
-    also exports files names them in :attr:`EXPORTS`.
+    also exports files names them in :attr:`EXPORTS`.  Its inputs reach
+    the config through ``{placeholders}`` of its options (pseudo
+    ``masks``, soft ``maps``, ``proposals``, a ``simple`` image list,
+    ``saliency`` maps, an ``init`` or ``classifier_checkpoint`` to start
+    from); declared here so that their kinds are checked.
     """
     dataset_key = 'train_dataloader'
+    INPUTS = dict(masks=placeholder_port('masks'),
+                  maps=placeholder_port('maps'),
+                  proposals=placeholder_port('proposals'),
+                  simple=placeholder_port('list'),
+                  saliency=placeholder_port('maps'),
+                  init=placeholder_port('checkpoint'),
+                  classifier_checkpoint=placeholder_port('checkpoint'))
     OUTPUTS = dict(checkpoint=Port('checkpoint'))
     #: what the training loop writes besides checkpoints: output name ->
     #: path inside the stage folder (each also in :attr:`OUTPUTS`)
@@ -84,7 +95,9 @@ class TestStage(BaseStage):
     the error analysis of a ``ScoreLabelsStage``)."""
     dataset_key = 'test_dataloader'
     INPUTS = dict(checkpoint=Port('checkpoint'))
-    OUTPUTS = dict(metrics=Port('json'))
+    #: everything a test stage can write (``predictions`` only with
+    #: ``save_predictions``, :meth:`declared_outputs`)
+    OUTPUTS = dict(metrics=Port('json'), predictions=Port('masks'))
 
     def __init__(self, save_predictions: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -92,8 +105,8 @@ class TestStage(BaseStage):
 
     def declared_outputs(self) -> Dict[str, Port]:
         outputs = dict(self.OUTPUTS)
-        if self.save_predictions:
-            outputs['predictions'] = Port('masks')
+        if not self.save_predictions:
+            del outputs['predictions']
         return outputs
 
     def run(self, ctx: StageContext, cfg) -> Dict[str, str]:

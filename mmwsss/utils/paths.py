@@ -26,6 +26,15 @@ from mmwsss.utils.weights import names_a_weight
 #: checked), the one list of their names
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
                'cam_dataloader')
+#: the loaders of the training images: the training one (augmented) and the
+#: CAM one (the same images, as they are); every stage of a pipeline must
+#: agree on them, and a class count left to the data is read from them
+#: first
+TRAINING_LOADERS = ('train_dataloader', 'cam_dataloader')
+#: the loaders whose images get object proposals: the training images as
+#: the CAM loader reads them and the validation images the classifier is
+#: scored on (a proposal classifier needs proposals for both)
+PROPOSAL_LOADERS = ('cam_dataloader', 'val_dataloader')
 #: config keys whose value may name a weight of the table instead of a path
 _WEIGHT_KEYS = ('checkpoint', 'model_path')
 

@@ -1,8 +1,10 @@
 # What every image-label (classification) dataset file shares.  Each of
 # them (voc12_aug_cls.py, coco2014_cls.py, msrc17_cls.py, synthetic_cls.py,
 # custom_cls.py) inherits this one and sets its own data: dataset_type,
-# data_root, its splits, its training augmentation (train_pipeline), its
-# loaders' sizes.  The loaders below are merged with the dataset file's.
+# data_root, its splits, its training augmentation (train_pipeline; the
+# photo recipe msrc17_cls.py and custom_cls.py share:
+# photo_augmentation_cls.py), its loaders' sizes.  The loaders below are
+# merged with the dataset file's.
 test_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='PackWSSSInputs'),

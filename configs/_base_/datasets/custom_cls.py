@@ -4,27 +4,13 @@
 # sorted) unless metainfo names them.  Every 10th image of labels.txt is
 # held back as `val`: there is no mask to score, so validation reports the
 # classifiers' image mAP on those.  Photos of any size are resized to fit
-# 320x320 (the scale the MobileNetV2 recipes were made for).  Loaders'
-# samplers and the metric: cls_common.py.
-_base_ = ['./cls_common.py']
+# 320x320 (the scale the MobileNetV2 recipes were made for).  Training
+# augmentation and its erasing variant: photo_augmentation_cls.py;
+# loaders' samplers and the metric: cls_common.py.
+_base_ = ['./cls_common.py', './photo_augmentation_cls.py']
 dataset_type = 'ImageLabelFolderDataset'
 data_root = 'data/custom'
-image_scale = (320, 320)
-crop_size = (256, 256)
-train_pipeline = [
-    dict(type='LoadCheckedImageFromFile'),
-    dict(type='RandomResize', scale=image_scale, ratio_range=(0.7, 1.3),
-         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion'),
-    dict(type='PackWSSSInputs'),
-]
-# adversarial erasing: mined regions painted out right after loading,
-# so every augmentation moves them with the image
-erasing_train_pipeline = [
-    train_pipeline[0], dict(type='EraseMinedRegions'), *train_pipeline[1:]
-]
+image_scale = (320, 320)  # photo_augmentation_cls.py's training scale
 test_pipeline = [
     dict(type='LoadCheckedImageFromFile'),
     dict(type='Resize', scale=image_scale, keep_ratio=True),
@@ -38,7 +24,7 @@ split = dict(
 train_dataloader = dict(
     num_workers='auto',
     persistent_workers=True,
-    dataset=dict(**split, split='train', pipeline=train_pipeline))
+    dataset=dict(**split, split='train', pipeline=_base_.train_pipeline))
 val_dataloader = dict(
     batch_size=8,
     num_workers='auto',
