@@ -10,6 +10,7 @@ Chromium binary that test is skipped, saying so.  The report is of the
 session's synthetic pipeline run (conftest's ``pipeline_run``); a small
 hand-made work dir covers what a damaged or half-run one shows.
 """
+import base64
 import json
 import os
 import os.path as osp
@@ -28,6 +29,8 @@ PIPELINE = osp.join(REPO, 'configs',
                     'ae-psl_tinyr18-d8_1xb16-12e_synthetic-96x96.py')
 RUNGS = ('cam_labels', 'ae_labels', 'pseudo_labels', 'psl_online_labels',
          'psl_plus_labels')
+#: how the report holds its pictures
+PNG_URI = 'data:image/png;base64,'
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome',
             'google-chrome-stable')
 
@@ -58,13 +61,21 @@ class Page(HTMLParser):
         self.text.append(data)
 
 
-def assert_self_contained(path):
+def assert_self_contained(path, inline=False):
     """Every image and link of the page is a file beside it (relative,
-    no network, no absolute path); returns the parsed page."""
+    no network, no absolute path), or with ``inline`` every image is a PNG
+    inside the page (a ``data:`` URI that decodes to one); returns the
+    parsed page."""
     page = Page(path)
-    assert 'http' not in open(path).read().replace('http-equiv', '')
+    text = re.sub(PNG_URI + '[A-Za-z0-9+/=]*', '', open(path).read())
+    assert 'http' not in text.replace('http-equiv', '')  # no network
     for ref in page.images + [link for link in page.links
                               if not link.startswith('#')]:
+        if inline and ref in page.images:
+            assert ref.startswith(PNG_URI), f'{path}: {ref[:40]}'
+            png = base64.b64decode(ref[len(PNG_URI):], validate=True)
+            assert png.startswith(b'\x89PNG\r\n\x1a\n'), ref[:40]
+            continue
         assert not re.match(r'^[a-z]+:|^/', ref), f'{path}: {ref}'
         target = osp.join(osp.dirname(path), unquote(ref))
         assert osp.isfile(target), f'{path} names {ref}, which is missing'
@@ -132,8 +143,8 @@ def report(pipeline_run, tmp_path_factory):
 
 
 @pytest.mark.subprocess
-def test_report_holds_every_section_and_its_files(report, pipeline_run):
-    page = assert_self_contained(report)
+def test_report_holds_every_section_and_its_pictures(report, pipeline_run):
+    page = assert_self_contained(report, inline=True)
     assert {'stages', 'data', 'ladder', 'classes', 'errors',
             'images'} <= page.ids
     for stage in os.listdir(pipeline_run.work_dir):  # the stage table
@@ -199,13 +210,14 @@ def test_report_of_a_half_run_work_dir_says_what_it_lacks(tmp_path):
                  seconds=1.5, finished='x')]
     path = write_html_report(str(work), rows, str(tmp_path / 'r.html'),
                              samples=2)
-    page = assert_self_contained(path)
+    page = assert_self_contained(path, inline=True)
     assert 'ladder' not in page.ids and 'images' in page.ids
     assert 'where its training images are is unknown' in page.text
     assert page.classes.count('sample') == 2  # im0 and im1, spread
     assert 'im1.png' in page.text  # the damaged file, named
-    assert sorted(os.listdir(tmp_path / 'r_files')) == [
-        '00_im0_0.png', '00_im0_1.png', '01_im1_0.png']
+    # one file: im0's CAM and mask, im1's CAM; im1's damaged mask not drawn
+    assert len(page.images) == 3 and 'not shown' in page.text
+    assert sorted(os.listdir(tmp_path)) == ['r.html', 'work']
 
 
 def test_samples_spread_over_the_names():

@@ -13,7 +13,7 @@ saliency-guided masks, how often their cues disagreed
         work_dirs/ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320 [--json OUT]
 
 ``--html`` also writes a page to look at, ``W/report.html`` (or the path
-given) with its thumbnails beside it in ``report_files/``: the same table
+given), one self-contained file (thumbnails inside it): the same table
 with bars, the ladder of pseudo masks with per-class IoU and the split of
 their errors, and a few training images beside each step's output
 (:mod:`mmwsss.reports.html_report`; it opens from disk, no server).

@@ -4,10 +4,10 @@ per-class IoU and the split of the errors, and a few training images
 beside what every step made of them (CAM, erasing steps, saliency, each
 rung's mask, the ground truth when the work dir scores its masks).
 
-``tools/stage_report.py W --html`` writes ``W/report.html`` and its
-thumbnails in ``W/report_files/``.  The page is self-contained: inline
-CSS, no script, no network; pictures are small PNGs beside it, named by
-relative paths, so the page and its folder can be copied together.
+``tools/stage_report.py W --html`` writes ``W/report.html``, one
+self-contained file: inline CSS, no script, no network, and the pictures
+are small PNG thumbnails inside the page (``data:`` URIs), so the file
+alone can be mailed, copied or opened anywhere.
 Whatever a work dir lacks (a stage not run, images moved away, a
 pipeline without ground truth) is left out or said in the page; the
 report never stops on one damaged file.
@@ -18,7 +18,6 @@ import os.path as osp
 import re
 from html import escape
 from typing import Dict, List, Optional, Sequence
-from urllib.parse import quote
 
 from mmwsss.utils.io import atomic_write, image_stem
 from mmwsss.visualization.html_page import page
@@ -63,7 +62,7 @@ def _figure(tile: Tile) -> str:
     if tile.file is None:
         return (f'<figure class="missing"><div class="blank">not shown</div>'
                 f'<figcaption>{caption}</figcaption></figure>')
-    return (f'<figure class="{tile.kind}"><img src="{quote(tile.file)}" '
+    return (f'<figure class="{tile.kind}"><img src="{tile.file}" '
             f'alt="{escape(tile.caption)}" loading="lazy">'
             f'<figcaption>{caption}</figcaption></figure>')
 
@@ -72,8 +71,7 @@ class SampleSection:
     """The training images and their tiles."""
 
     def __init__(self, work_dir: str, markers: Dict[str, dict],
-                 files_dir: str, rel_dir: str, data_root: Optional[str],
-                 with_gt: bool) -> None:
+                 data_root: Optional[str], with_gt: bool) -> None:
         from mmwsss.datasets import voc_palette
         self.columns = per_image_columns(work_dir, markers)
         self.dataset, self.note = (None, '')
@@ -82,7 +80,6 @@ class SampleSection:
                 work_dir, markers, data_root)
         self.names = class_names(work_dir, markers, self.dataset)
         self.palette = voc_palette(256)  # any value a mask holds
-        self.files_dir, self.rel_dir = files_dir, rel_dir
         self.with_gt = with_gt
         self.infos = {}
         if self.dataset is not None:
@@ -99,10 +96,9 @@ class SampleSection:
             stems = (stems & tagged) or (stems & set(self.infos)) or stems
         return sorted(stems)
 
-    def row(self, index: int, stem: str) -> SampleRow:
+    def row(self, stem: str) -> SampleRow:
         info = self.infos.get(stem, {})
-        row = SampleRow(index, stem, self.files_dir, self.rel_dir,
-                        self.palette, self.names)
+        row = SampleRow(stem, self.palette, self.names)
         if self.with_gt:
             row.load_gt(info.get('seg_map_path'))
         row.add_image(info.get('img_path'))
@@ -137,7 +133,7 @@ class SampleSection:
                      if self.with_gt else '') + '</p>',
                  _class_legend(self.names, self.palette)]
         for index, stem in enumerate(stems):
-            row = self.row(index, stem)
+            row = self.row(stem)
             parts.append(f'<div class="sample">{self.header(stem)}'
                          '<div class="tiles">' + ''.join(
                              _figure(t) for t in row.tiles) + '</div></div>')
@@ -145,12 +141,15 @@ class SampleSection:
 
 
 def _clear_thumbnails(files_dir: str) -> None:
-    """Remove the thumbnails an earlier report wrote (and nothing else),
-    so the folder holds only this page's."""
+    """Remove the thumbnails folder a report of an earlier version wrote
+    beside the page (its PNGs only, then the folder if that emptied it):
+    the page now holds its pictures."""
     if osp.isdir(files_dir):
         for name in os.listdir(files_dir):
             if _OUR_PNG.match(name):
                 os.remove(osp.join(files_dir, name))
+        if not os.listdir(files_dir):
+            os.rmdir(files_dir)
 
 
 def _data_check(work_dir: str) -> Optional[dict]:
@@ -183,9 +182,9 @@ def write_html_report(work_dir: str, rows: List[Dict],
                       path: Optional[str] = None, samples: int = 6,
                       data_root: Optional[str] = None) -> str:
     """Write the report of ``work_dir`` to ``path`` (default
-    ``work_dir/report.html``; thumbnails in ``<path stem>_files/``) and
-    return its path.  ``rows`` are the stage rows of
-    ``tools/stage_report.py`` (its ``stage_rows``); ``samples`` training
+    ``work_dir/report.html``, one file) and return its path.  ``rows``
+    are the stage rows of ``tools/stage_report.py`` (its ``stage_rows``);
+    ``samples`` training
     images are shown; ``data_root`` replaces the one the stages recorded
     (images moved since the run)."""
     path = path or osp.join(work_dir, 'report.html')
@@ -194,7 +193,7 @@ def write_html_report(work_dir: str, rows: List[Dict],
     rungs = ladder(work_dir, markers)
     _clear_thumbnails(files_dir)
     sample_html = SampleSection(
-        work_dir, markers, files_dir, osp.basename(files_dir), data_root,
+        work_dir, markers, data_root,
         with_gt=any(r.split == 'train' for r in rungs)).html(samples)
     sections = [stages_section(rows), _erasing_note(work_dir, markers),
                 data_section(_data_check(work_dir)),

@@ -1,6 +1,7 @@
 """The thumbnails of the HTML report: one training image and what every
 step made of it (CAM, erasing steps, saliency, each rung's mask, the
-ground truth), each a small PNG written beside the page.
+ground truth), each a small PNG held in the page itself (a ``data:`` URI),
+so the page is one file that opens anywhere.
 
 Thumbnails, not the full files: a page of a few images opens at once from
 disk, and the tiles of one image share one height so the row reads left
@@ -8,18 +9,20 @@ to right.  A file that cannot be read becomes a tile that says so (naming
 the file) instead of stopping the report: a report is most wanted when
 something went wrong.
 """
+import base64
+import io
 import os.path as osp
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from mmwsss.utils.io import (IGNORE_INDEX, load_cam_file, load_regions_file,
                              read_grey_map, read_image, read_mask)
 from mmwsss.utils.regions import fuse_regions
-from mmwsss.visualization.cam_visualization import (colourise_mask, heatmap,
-                                                    save_png)
+from mmwsss.visualization.cam_visualization import colourise_mask, heatmap
 
 TILE_HEIGHT = 128
 #: errors a damaged or missing per-image file raises
@@ -28,8 +31,8 @@ READ_ERRORS = (OSError, ValueError, KeyError)
 
 @dataclass
 class Tile:
-    """One thumbnail of a sample row: its file (relative to the page's
-    folder; ``None`` when it could not be drawn) and its caption."""
+    """One thumbnail of a sample row: its PNG as a ``data:`` URI (``None``
+    when it could not be drawn) and its caption."""
     caption: str
     file: Optional[str] = None
     note: str = ''
@@ -44,6 +47,14 @@ def thumbnail(rgb: np.ndarray, nearest: bool = False) -> np.ndarray:
     mode = cv2.INTER_NEAREST if nearest else (
         cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     return cv2.resize(rgb, (width, TILE_HEIGHT), interpolation=mode)
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """``rgb`` as a ``data:image/png;base64,...`` URI for an ``<img>``."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format='PNG')
+    return 'data:image/png;base64,' + base64.b64encode(
+        buffer.getvalue()).decode('ascii')
 
 
 def blend(img: np.ndarray, overlay: np.ndarray,
@@ -77,15 +88,13 @@ def image_miou(pred: np.ndarray, gt: np.ndarray) -> Optional[float]:
 
 
 class SampleRow:
-    """The tiles of the ``index``-th sample image, ``stem``, written as
-    ``<index>_<stem>_<n>.png`` in ``out_dir`` (``rel_dir`` is how the page
-    names that folder).  Add the ground truth first (``load_gt``): the
-    masks' captions score against it; ``add_gt`` draws it last."""
+    """The tiles of one sample image, ``stem``.  Add the ground truth
+    first (``load_gt``): the masks' captions score against it; ``add_gt``
+    draws it last."""
 
-    def __init__(self, index: int, stem: str, out_dir: str, rel_dir: str,
-                 palette: Sequence, names: Sequence[str]) -> None:
-        self.prefix = f'{index:02d}_{_safe(stem)}'
-        self.out_dir, self.rel_dir = out_dir, rel_dir
+    def __init__(self, stem: str, palette: Sequence,
+                 names: Sequence[str]) -> None:
+        self.stem = stem
         self.palette, self.names = palette, names
         self.tiles: List[Tile] = []
         self.img: Optional[np.ndarray] = None
@@ -95,9 +104,8 @@ class SampleRow:
 
     def _save(self, rgb: np.ndarray, caption: str, nearest: bool = False,
               note: str = '', kind: str = 'image') -> None:
-        name = f'{self.prefix}_{len(self.tiles)}.png'
-        self._pending.append((name, thumbnail(rgb, nearest)))
-        self.tiles.append(Tile(caption, f'{self.rel_dir}/{name}', note, kind))
+        self._pending.append((len(self.tiles), thumbnail(rgb, nearest)))
+        self.tiles.append(Tile(caption, None, note, kind))
 
     def _try(self, caption: str, path: str, draw: Callable) -> None:
         if not osp.isfile(path):
@@ -112,8 +120,8 @@ class SampleRow:
             message = str(exc) if path in str(exc) else f'{path}: {exc}'
             self.tiles.append(Tile(caption, None, message, 'missing'))
             return
-        for name, rgb in self._pending:
-            save_png(osp.join(self.out_dir, name), rgb)
+        for index, rgb in self._pending:  # encoded once all were read
+            self.tiles[index].file = png_data_uri(rgb)
         self._pending.clear()
 
     def _base(self, shape) -> np.ndarray:
@@ -201,8 +209,3 @@ class SampleRow:
         if self.gt is not None:
             return self.gt.shape
         return (TILE_HEIGHT, TILE_HEIGHT)
-
-
-def _safe(stem: str) -> str:
-    """A file name made of ``stem``'s letters, digits, ``-`` and ``_``."""
-    return ''.join(c if c.isalnum() or c in '-_' else '_' for c in stem)
