@@ -174,3 +174,24 @@ def test_data_root_that_reaches_no_dataset_is_an_error(tmp_path):
                        'test_dataloader', 'cam_dataloader')}})
     with pytest.raises(ValueError, match='reaches no dataset'):
         prepare_config(cfg, cfg.filename)
+
+
+def test_data_root_a_pipeline_passes_to_no_stage_is_an_error():
+    """MSRC-17's pipeline names its data in its stage configs: an
+    overridden data_root would be ignored, so it stops; the own-data
+    template passes {data_root} on and takes it."""
+    from mmengine.config import Config
+
+    from mmwsss.apis import check_pipeline_data_root
+    msrc = osp.join(REPO, 'configs',
+                    'ae-psl_mbv2-d32_1xb16-20e_msrc17-224x320.py')
+    cfg = Config.fromfile(msrc)
+    check_pipeline_data_root(cfg, msrc)  # no override: nothing to say
+    cfg.merge_from_dict(dict(data_root='/elsewhere'))
+    with pytest.raises(ValueError, match='reaches no stage'):
+        check_pipeline_data_root(cfg, msrc)
+    template = osp.join(REPO, 'configs', 'custom',
+                        'ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py')
+    cfg = Config.fromfile(template)
+    cfg.merge_from_dict(dict(data_root='/elsewhere'))
+    check_pipeline_data_root(cfg, template)
