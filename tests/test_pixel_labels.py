@@ -275,6 +275,27 @@ def test_own_masks_are_remapped_by_the_mask_loaders(init_scope, own,
             assert (got == 3).all()
 
 
+def test_masks_only_trains_the_subset_alone_as_long_as_the_whole_split(
+        init_scope, own, tmp_path):
+    """The masks-only baseline: only the masked photos, on their true masks
+    (no pseudo-mask folder needed), cycled to the split's length."""
+    root, ids, expected = own
+    pipeline = [dict(type='LoadCheckedImageFromFile'),
+                dict(type='LoadCheckedAnnotations')]
+    dataset = build(own_cfg(root, tmp_path, masks_only=True,
+                            pipeline=pipeline))
+    assert len(dataset) == len(ids) > len(expected)
+    stems = list(expected)
+    for index in range(len(dataset)):
+        item = dataset[index]
+        stem = stems[index % len(stems)]
+        assert osp.basename(item['img_path']).startswith(stem + '.')
+        np.testing.assert_array_equal(item['gt_seg_map'], expected[stem])
+    shutil.rmtree(osp.join(root, 'masks'))
+    with pytest.raises(ValueError, match='masks_only=True.*none of the'):
+        build(own_cfg(root, tmp_path, masks_only=True))
+
+
 def test_soft_targets_of_subset_images_come_from_their_true_masks(
         init_scope, own, tmp_path):
     from mmwsss.datasets.transforms import saliency_soft_targets

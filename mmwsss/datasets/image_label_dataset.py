@@ -127,6 +127,12 @@ class ImageLabelSegDataset(BaseSegDataset):
             heads train those pixels on the set, so only true masks decide
             between its classes (MSRC-17's face and body).  No effect
             without a subset, or on a mask-free (classification) pipeline.
+        masks_only: train on the pixel-labelled subset alone, on its true
+            masks (the *masks-only* baseline that a semi-supervised run must
+            beat): the data list holds the subset's images, repeated in
+            turn to the length of the whole split, so that an epoch, and a
+            recipe's schedule, has as many iterations as with every image.
+            Nothing is routed; an error without a subset.
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -138,6 +144,7 @@ class ImageLabelSegDataset(BaseSegDataset):
                  proposal_path: Optional[str] = None,
                  pixel_labels: Optional[dict] = None,
                  candidate_sets: bool = True,
+                 masks_only: bool = False,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
         self.pseudo_seg_map_path = pseudo_seg_map_path
@@ -147,6 +154,7 @@ class ImageLabelSegDataset(BaseSegDataset):
         self.pixel_labels = parse_pixel_labels(pixel_labels,
                                                type(self).__name__)
         self.candidate_sets = candidate_sets
+        self.masks_only = masks_only
         self.inseparable_groups: List[List[int]] = []
         super().__init__(**kwargs)
 
@@ -174,6 +182,8 @@ class ImageLabelSegDataset(BaseSegDataset):
             info['num_classes'] = self.num_classes
         self._mark_pixel_labelled(data_list)
         self._mark_candidate_sets(data_list)
+        if self.masks_only:
+            return self._masks_only_list(data_list)
         # (key, folder, suffix, what, whether the subset's true mask
         # replaces it); only the classifier's proposals serve every image
         routes = (('seg_map_path', self.pseudo_seg_map_path,
@@ -261,6 +271,18 @@ class ImageLabelSegDataset(BaseSegDataset):
             if info['pixel_labelled']:
                 info['seg_map_path'] = info['true_seg_map_path']
                 info['label_map'] = info['true_label_map']
+
+    def _masks_only_list(self, data_list: List[dict]) -> List[dict]:
+        """The subset on its true masks, cycled to ``len(data_list)``."""
+        subset = [info for info in data_list if info['pixel_labelled']]
+        if not subset:
+            raise ValueError(
+                f'{type(self).__name__}: masks_only=True trains on the '
+                'pixel-labelled subset, and none of the '
+                f'{len(data_list)} images has a true mask (pixel_labels='
+                f'{self.pixel_labels})')
+        self._route_true_masks(subset)
+        return [dict(subset[i % len(subset)]) for i in range(len(data_list))]
 
     def _mark_pixel_labelled(self, data_list: List[dict]) -> None:
         """Flag every image in or out of the pixel-labelled subset and
