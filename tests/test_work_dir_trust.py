@@ -207,6 +207,13 @@ def test_overrides_that_match_nothing_are_errors():
                        r"'train_dataloader'"):
         check_overrides(cfg, {'train_dataloadr.batch_size': 2}, 'a.py')
     check_overrides(cfg, {'model.type': 'Y', 'randomness.seed': 1}, 'a.py')
+    # deeper parts follow the rule of a pipeline's cfg_options: each part
+    # but the last must exist (a dataset argument may be new)
+    cfg = Config(dict(train_dataloader=dict(dataset=dict(type='D'))))
+    with pytest.raises(ValueError, match=r"'train_dataloader.datset'.*did "
+                       r"you mean 'dataset'"):
+        check_overrides(cfg, {'train_dataloader.datset.x': 1}, 'a.py')
+    check_overrides(cfg, {'train_dataloader.dataset.new_arg': 1}, 'a.py')
     pipeline = Config(dict(stages=dict(psl=dict(type='TrainStage')),
                            data_root='d'))
     with pytest.raises(ValueError, match=r"no stage 'psll'"):

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 from mmengine.config import Config
 
 from .base import fill_placeholders
-from .spec_checks import (BUILTIN_PLACEHOLDERS, RUNNER_KEYS, closest,
+from .spec_checks import (BUILTIN_PLACEHOLDERS, closest, missing_part,
                           placeholders)
 
 #: A loaded config's top level, or why it could not be read.
@@ -37,28 +37,6 @@ def common_placeholder_problems(common: Dict[str, Any],
     return [f'common_cfg_options: unknown placeholder {{{name}}}'
             f'{closest(name, known)}'
             for name in sorted(placeholders(common)) if name not in known]
-
-
-def missing_part(tree: Dict[str, Any],
-                 key: str) -> Optional[Tuple[str, str]]:
-    """``(the first part of dotted key that names nothing, the closest
-    valid name)``, or ``None`` when ``key`` fits ``tree``.  A part under a
-    value that is not a dict (``None``: a part switched off) is not
-    checked."""
-    parts = str(key).split('.')
-    head = parts[0]
-    if head not in tree:
-        if head in RUNNER_KEYS:
-            return None
-        return head, closest(head, set(tree) | set(RUNNER_KEYS))
-    node = tree[head]
-    for depth, part in enumerate(parts[1:-1], 1):
-        if not isinstance(node, dict):
-            return None
-        if part not in node:
-            return '.'.join(parts[:depth + 1]), closest(part, node)
-        node = node[part]
-    return None
 
 
 class StageConfigs:

@@ -11,7 +11,8 @@ collected into one message, each with the closest valid name.
 import difflib
 import inspect
 import os.path as osp
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
+from typing import (Any, Dict, Iterable, List, Optional, Sequence, Set,
+                    Tuple)
 
 from mmwsss.registry import STAGES
 from .base import PLACEHOLDER
@@ -124,26 +125,55 @@ def spec_problems(name: str, spec: dict, names: Sequence[str],
     return problems
 
 
-def override_problems(options: Dict[str, Any], cfg_keys: Iterable[str],
+def missing_part(tree: Dict[str, Any],
+                 key: str) -> Optional[Tuple[str, str]]:
+    """``(the first part of dotted key that names nothing, the closest
+    valid name)``, or ``None`` when ``key`` fits ``tree``: its first part
+    is a key of ``tree`` (or one of :data:`RUNNER_KEYS`), each later part
+    but the last a key of the dict above it.  A part under a value that is
+    not a dict (``None``: a part switched off; a list) is not checked.
+    The one rule for ``--cfg-options`` and for a pipeline's
+    ``cfg_options``."""
+    parts = str(key).split('.')
+    head = parts[0]
+    if head not in tree:
+        if head in RUNNER_KEYS:
+            return None
+        return head, closest(head, set(tree) | set(RUNNER_KEYS))
+    node = tree[head]
+    for depth, part in enumerate(parts[1:-1], 1):
+        if not isinstance(node, dict):
+            return None
+        if part not in node:
+            return '.'.join(parts[:depth + 1]), closest(part, node)
+        node = node[part]
+    return None
+
+
+def override_problems(options: Dict[str, Any], tree: Dict[str, Any],
                       stage_names: Optional[Sequence[str]] = None
                       ) -> List[str]:
-    """``--cfg-options`` keys that match nothing: a top-level key the
-    config does not have (MMEngine would add it and nobody read it), or a
-    ``stages.NAME`` of no stage."""
-    allowed = set(cfg_keys) | set(RUNNER_KEYS)
-    if stage_names is not None:
-        allowed |= set(PIPELINE_KEYS)
+    """``--cfg-options`` keys that match nothing (:func:`missing_part`):
+    MMEngine would add them and nobody would read them.  On a pipeline
+    config (``stage_names`` given) its own keys may be added, and a
+    ``stages.NAME`` key must name a stage (what it sets in the stage is
+    checked with the stage's spec)."""
     problems = []
     for key in options:
         head, _, rest = str(key).partition('.')
-        if head not in allowed:
-            problems.append(f'--cfg-options {key}: the config has no key '
-                            f'{head!r}{closest(head, allowed)}')
-        elif head == 'stages' and stage_names is not None:
+        if stage_names is not None and head == 'stages':
             stage = rest.split('.')[0]
             if stage not in stage_names:
                 problems.append(f'--cfg-options {key}: no stage {stage!r}'
                                 f'{closest(stage, stage_names)}')
+            continue
+        if stage_names is not None and head in PIPELINE_KEYS:
+            continue
+        missing = missing_part(tree, key)
+        if missing:
+            part, hint = missing
+            problems.append(f'--cfg-options {key}: the config has no key '
+                            f'{part!r}{hint}')
     return problems
 
 
@@ -153,6 +183,6 @@ def check_overrides(cfg, options: Dict[str, Any], config_path: str) -> None:
     :func:`override_problems`)."""
     stages = cfg.get('stages')
     names = list(stages) if isinstance(stages, dict) else None
-    problems = override_problems(options, cfg.keys(), names)
+    problems = override_problems(options, dict(cfg.items()), names)
     if problems:
         raise ValueError(f'{config_path}: ' + '; '.join(problems))
