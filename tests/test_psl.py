@@ -270,6 +270,48 @@ def test_psl_plus_labels_complete_the_kept_masks(
                              keep_masks_dir=str(kept), show_progress=False)
 
 
+def test_psl_plus_labels_laid_over_earlier_masks(init_scope, synthetic_root,
+                                                 tmp_path):
+    """A teacher's masks over the cue masks: the prediction's object
+    pixels win, the earlier mask decides where it says background; both
+    ways at once are refused."""
+    from mmwsss.pseudo_labels.psl_plus import (make_psl_plus_labels,
+                                               overlay_object_pixels)
+    from mmwsss.utils.io import read_mask, write_label_png
+    model, dataset = _tiny_model_and_images(synthetic_root)
+    palette = dataset.metainfo['palette']
+    plain, under, laid = (tmp_path / n for n in ('p', 'u', 'l'))
+    make_psl_plus_labels(model, dataset, str(plain), crf=None,
+                         batch_size=4, show_progress=False)
+    under.mkdir()
+    names = []
+    for index in range(6):
+        info = dataset.get_data_info(index)
+        names.append(info['img_path'].rsplit('/', 1)[-1][:-4] + '.png')
+        height, width = Image.open(info['img_path']).size[::-1]
+        mask = np.full((height, width), 255, np.uint8)
+        mask[:height // 2] = info['img_labels'][-1]
+        write_label_png(str(under / names[-1]), mask, palette)
+    make_psl_plus_labels(model, dataset, str(laid), crf=None, batch_size=4,
+                         under_masks_dir=str(under), show_progress=False)
+    for name in names:  # the untrained net sees background: all theirs
+        assert not (read_mask(str(plain / name)) > 0).any()
+        assert np.array_equal(read_mask(str(laid / name)),
+                              read_mask(str(under / name)))
+    # where it sees objects, they win
+    predicted = np.zeros_like(read_mask(str(under / names[0])))
+    predicted[:, :3] = 2
+    new = overlay_object_pixels(predicted, str(under / names[0]))
+    old = read_mask(str(under / names[0]))
+    assert np.array_equal(new[:, :3], predicted[:, :3])
+    assert np.array_equal(new[:, 3:], old[:, 3:])
+    assert (old[:, :3] != 2).any()
+    with pytest.raises(ValueError, match='exclude each other'):
+        make_psl_plus_labels(model, dataset, str(tmp_path / 'x'), crf=None,
+                             keep_masks_dir=str(under),
+                             under_masks_dir=str(under), show_progress=False)
+
+
 def test_iou_metric_writes_palette_pngs(init_scope, tmp_path):
     from mmwsss.evaluation import WSSSIoUMetric
     metric = WSSSIoUMetric(output_dir=str(tmp_path / 'out'))

@@ -181,11 +181,15 @@ class PredictedLabelStage(MaskStage):
     class (``absent_classes='merge'``, :mod:`mmwsss.pseudo_labels.psl_plus`).
     With an input ``keep`` (a folder of masks), the pixels those masks
     label keep their label and the prediction fills only their ignored
-    pixels.  An input ``simple`` (an image-id list) may pick the images
-    through a ``{simple}`` placeholder.
+    pixels.  With an input ``under`` instead, the prediction's object
+    pixels go over those masks, which decide where it says background (a
+    teacher's masks over the cue masks,
+    :mod:`mmwsss.pseudo_labels.psl_plus`).  An input ``simple`` (an
+    image-id list) may pick the images through a ``{simple}`` placeholder.
     """
     INPUTS = dict(checkpoint=Port('checkpoint'),
                   keep=Port('masks', required=False),
+                  under=Port('masks', required=False),
                   simple=placeholder_port('list'))
 
     def __init__(self, crf: Optional[str] = None,
@@ -205,6 +209,7 @@ class PredictedLabelStage(MaskStage):
             use_cls_weights=self.use_cls_weights,
             absent_classes=self.absent_classes, crf_workers=self.crf_workers,
             keep_masks_dir=ctx.inputs.get('keep'),
+            under_masks_dir=ctx.inputs.get('under'),
             **self.loader_settings(cfg)))
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')
