@@ -15,9 +15,14 @@ this node* (torchrun's ``LOCAL_WORLD_SIZE``), so 8 ranks on 64 cores take
   the model, :func:`loader_workers` (0, loading in the main process, on a
   single core).
 
-Worker counts decide how fast, never what a step writes, so the stage
-fingerprints leave them out (:mod:`mmwsss.stages.record`): a work dir
-moved to a bigger machine keeps its finished stages.
+Pool worker counts decide how fast, never what a step writes, so the
+stage fingerprints leave them out (:mod:`mmwsss.stages.record`): a work
+dir moved to a bigger machine keeps its finished stages.  A *training*
+dataloader's count is different: MMEngine seeds each worker with
+``seed + worker id`` and the workers draw the augmentations, so another
+count trains on another random stream for the same seed (the HCP
+classifier moved by 11 points of map mIoU, docs/benchmarks.md); set a
+number in the config where runs on different machines must match.
 """
 import os
 from typing import Optional, Union
