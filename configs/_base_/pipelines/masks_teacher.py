@@ -15,13 +15,15 @@
 #    the tag-cue pseudo masks, which decide where it sees background
 #    (mmwsss/pseudo_labels/psl_plus.py says why);
 #  - PSL trains on those masks (the subset on its true masks, as before).
+# STC's pipelines take stc_teacher_stages the same way: the DCNN is the
+# teacher, and its objects go over E-DCNN's masks, which P-DCNN trains on.
+_masks_only = {
+    'train_dataloader.dataset.masks_only': True,
+    'train_dataloader.dataset.pseudo_seg_map_path': None
+}
 teacher_stages = dict(
     masks_only=dict(
-        type='TrainStage', config='{segmentor}',
-        cfg_options={
-            'train_dataloader.dataset.masks_only': True,
-            'train_dataloader.dataset.pseudo_seg_map_path': None
-        }),
+        type='TrainStage', config='{segmentor}', cfg_options=_masks_only),
     test_masks_only=dict(type='TestStage', config='{segmentor}',
                          inputs=dict(checkpoint='masks_only.checkpoint')),
     teacher_labels=dict(
@@ -33,4 +35,19 @@ teacher_stages = dict(
     # evaluation only: the teacher's masks on the training images
     score_teacher_labels=dict(
         type='ScoreLabelsStage', config='{classifier}',
+        inputs=dict(labels='teacher_labels.labels')))
+stc_teacher_stages = dict(
+    masks_only=dict(
+        type='TrainStage', config='{dcnn}', cfg_options=_masks_only),
+    test_masks_only=dict(type='TestStage', config='{dcnn}',
+                         inputs=dict(checkpoint='masks_only.checkpoint')),
+    teacher_labels=dict(
+        type='PSLPlusLabelStage', config='{dcnn}', crf='deeplab',
+        crf_workers='auto',
+        inputs=dict(checkpoint='masks_only.checkpoint',
+                    under='e_labels.labels')),
+    p_dcnn=dict(inputs=dict(masks='teacher_labels.labels')),
+    # evaluation only: the teacher's masks on the training images
+    score_teacher_labels=dict(
+        type='ScoreLabelsStage', config='{dcnn}',
         inputs=dict(labels='teacher_labels.labels')))
