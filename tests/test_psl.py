@@ -229,6 +229,27 @@ def test_psl_plus_labels_are_deterministic_and_restricted(
         assert a.shape == Image.open(info['img_path']).size[::-1]
 
 
+def _half_labelled_masks(dataset, folder, half):
+    """Earlier masks of the first 6 images in ``folder``: the ``'left'``
+    half labelled with the image's first class, or the ``'top'`` half with
+    its last, the rest ignored; returns their file names."""
+    from mmwsss.utils.io import write_label_png
+    folder.mkdir()
+    names = []
+    for index in range(6):
+        info = dataset.get_data_info(index)
+        names.append(info['img_path'].rsplit('/', 1)[-1][:-4] + '.png')
+        height, width = Image.open(info['img_path']).size[::-1]
+        mask = np.full((height, width), 255, np.uint8)
+        if half == 'left':
+            mask[:, :width // 2] = info['img_labels'][0]
+        else:
+            mask[:height // 2] = info['img_labels'][-1]
+        write_label_png(str(folder / names[-1]), mask,
+                        dataset.metainfo['palette'])
+    return names
+
+
 def test_psl_plus_labels_complete_the_kept_masks(
         init_scope, synthetic_root, tmp_path):
     """Pixels the kept masks label stay; ignored ones take the prediction;
@@ -240,15 +261,7 @@ def test_psl_plus_labels_complete_the_kept_masks(
     plain, kept, completed = (tmp_path / n for n in ('p', 'k', 'c'))
     make_psl_plus_labels(model, dataset, str(plain), crf='deeplab',
                          batch_size=4, show_progress=False)
-    kept.mkdir()
-    names = []
-    for index in range(6):
-        info = dataset.get_data_info(index)
-        names.append(info['img_path'].rsplit('/', 1)[-1][:-4] + '.png')
-        height, width = Image.open(info['img_path']).size[::-1]
-        mask = np.full((height, width), 255, np.uint8)
-        mask[:, :width // 2] = info['img_labels'][0]
-        write_label_png(str(kept / names[-1]), mask, palette)
+    names = _half_labelled_masks(dataset, kept, 'left')
     make_psl_plus_labels(model, dataset, str(completed), crf='deeplab',
                          batch_size=4, keep_masks_dir=str(kept),
                          show_progress=False)
@@ -277,21 +290,12 @@ def test_psl_plus_labels_laid_over_earlier_masks(init_scope, synthetic_root,
     ways at once are refused."""
     from mmwsss.pseudo_labels.psl_plus import (make_psl_plus_labels,
                                                overlay_object_pixels)
-    from mmwsss.utils.io import read_mask, write_label_png
+    from mmwsss.utils.io import read_mask
     model, dataset = _tiny_model_and_images(synthetic_root)
-    palette = dataset.metainfo['palette']
     plain, under, laid = (tmp_path / n for n in ('p', 'u', 'l'))
     make_psl_plus_labels(model, dataset, str(plain), crf=None,
                          batch_size=4, show_progress=False)
-    under.mkdir()
-    names = []
-    for index in range(6):
-        info = dataset.get_data_info(index)
-        names.append(info['img_path'].rsplit('/', 1)[-1][:-4] + '.png')
-        height, width = Image.open(info['img_path']).size[::-1]
-        mask = np.full((height, width), 255, np.uint8)
-        mask[:height // 2] = info['img_labels'][-1]
-        write_label_png(str(under / names[-1]), mask, palette)
+    names = _half_labelled_masks(dataset, under, 'top')
     make_psl_plus_labels(model, dataset, str(laid), crf=None, batch_size=4,
                          under_masks_dir=str(under), show_progress=False)
     for name in names:  # the untrained net sees background: all theirs
