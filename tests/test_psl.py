@@ -290,7 +290,7 @@ def test_psl_plus_labels_laid_over_earlier_masks(init_scope, synthetic_root,
     ways at once are refused."""
     from mmwsss.pseudo_labels.psl_plus import (make_psl_plus_labels,
                                                overlay_object_pixels)
-    from mmwsss.utils.io import read_mask
+    from mmwsss.utils.io import read_mask, write_label_png
     model, dataset = _tiny_model_and_images(synthetic_root)
     plain, under, laid = (tmp_path / n for n in ('p', 'u', 'l'))
     make_psl_plus_labels(model, dataset, str(plain), crf=None,
@@ -313,6 +313,16 @@ def test_psl_plus_labels_laid_over_earlier_masks(init_scope, synthetic_root,
     with pytest.raises(ValueError, match='exclude each other'):
         make_psl_plus_labels(model, dataset, str(tmp_path / 'x'), crf=None,
                              keep_masks_dir=str(under),
+                             under_masks_dir=str(under), show_progress=False)
+    # an earlier mask of another size, or none: errors naming the file
+    write_label_png(str(under / names[0]), np.zeros((5, 5), np.uint8),
+                    dataset.metainfo['palette'])
+    with pytest.raises(ValueError, match=names[0] + '.*size'):
+        make_psl_plus_labels(model, dataset, str(tmp_path / 'd'), crf=None,
+                             under_masks_dir=str(under), show_progress=False)
+    (under / names[0]).unlink()
+    with pytest.raises(FileNotFoundError, match=names[0]):
+        make_psl_plus_labels(model, dataset, str(tmp_path / 'e'), crf=None,
                              under_masks_dir=str(under), show_progress=False)
 
 
