@@ -9,3 +9,4 @@ _base_ = [
 ]
 affinity = 'affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py'
 stages = _base_.affinity_stages
+pixel_subset_stages = _base_.affinity_subset_stages

@@ -16,3 +16,4 @@ stages = dict(
     # a small model: the val stages beyond the final test tell little here
     test_no_suppression=None,
     test_crf=None)
+pixel_subset_stages = _base_.tiny_network_subset_stages

@@ -5,6 +5,7 @@ import glob
 import json
 import os
 import os.path as osp
+import shutil
 
 import numpy as np
 import pytest
@@ -65,6 +66,12 @@ def test_config_loads_and_builds(path, tmp_path):
     if cfg.get('stages'):
         _check_pipeline(cfg, path)
         _load_every_stage_config(cfg, path, tmp_path)
+        if cfg.get('pixel_subset_stages'):  # the shape with pixel masks
+            from mmwsss.stages.variants import with_subset_stages
+            merged = with_subset_stages(cfg)
+            _check_pipeline(merged, path)
+            _load_every_stage_config(merged, path, tmp_path,
+                                     set(cfg.pixel_subset_stages))
         return
     assert cfg.default_scope == 'mmseg'
     assert 'mmwsss' in cfg.custom_imports['imports']
@@ -110,12 +117,13 @@ def _check_pipeline(cfg, path):
     assert len(trains) >= 2  # a classifier or first network, and more
 
 
-def _load_every_stage_config(cfg, path, tmp_path):
+def _load_every_stage_config(cfg, path, tmp_path, names=None):
     """Every stage's config with the pipeline's options for every stage
     (``common_cfg_options``) and its own, as the stage loads it when it
     starts: an option the stage config cannot take (a data root for the
     val loader of a stage without validation) fails here, not hours into
-    a run.  Own-data pipelines get a tagged folder as ``data_root``."""
+    a run.  Own-data pipelines get a tagged folder as ``data_root``.
+    ``names``: only those stages."""
     from mmwsss.stages import StageContext, ordered_specs
     from mmwsss.stages.pipeline import build_stage, pipeline_variables
     variables = pipeline_variables(cfg)
@@ -127,6 +135,8 @@ def _load_every_stage_config(cfg, path, tmp_path):
             cam_dataloader=dict(dataset={}))), str(data))
         variables['data_root'] = str(data)
     for name, spec in ordered_specs(cfg.stages):
+        if names is not None and name not in names:
+            continue
         stage = build_stage(name, spec)
         ctx = StageContext(
             name=name, work_dir=str(tmp_path), stage_dir=str(tmp_path / name),
@@ -314,16 +324,12 @@ def test_semi_weak_voc_pipeline_trains_the_1464_on_true_masks(tmp_path):
     assert torch.isfinite(losses['decode.loss_ce'])
 
 
-def test_own_data_template_takes_a_masks_folder(tmp_path):
-    """configs/custom/ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py on a
-    tagged folder with a few masks (masks/ + classes.txt, values in the
-    user's own order): the PSL stage trains those images on them, remapped
-    to the tag classes, and draws them as often as the others."""
-    from mmwsss.stages.base import StageContext
-    from mmwsss.stages.pipeline import build_stage
-    path = osp.join(REPO, 'configs', 'custom',
-                    'ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py')
-    cfg = Config.fromfile(path)
+TINY_TEMPLATE = 'ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py'
+
+
+def _folder_with_a_mask(tmp_path):
+    """12 tagged photos (dog, cat), ``p0`` with its mask in the user's own
+    numbering (masks/classes.txt: background, dog, cat)."""
     data = tmp_path / 'DATA'
     (data / 'images').mkdir(parents=True)
     (data / 'masks').mkdir()
@@ -336,6 +342,61 @@ def test_own_data_template_takes_a_masks_folder(tmp_path):
     mask = np.zeros((16, 20), np.uint8)
     mask[4:12, 4:12] = 1  # dog in the user's numbering
     _palette_png(data / 'masks' / 'p0.png', mask)
+    return data
+
+
+@pytest.mark.parametrize('template', [
+    TINY_TEMPLATE, 'ae-psl_mbv2-d32_1xb16-20e_custom-long320.py'])
+def test_own_data_template_with_masks_adds_their_teacher(template, tmp_path):
+    """The own-data templates on a folder with masks/: the run adds the
+    masks' teacher (masks-only training, its labels over the cue masks or
+    alone, as a teacher trained on half of the masks chooses) and PSL
+    trains on the teacher's masks; without masks/ the same config
+    keeps the tags-only stages.  Decided from the data, before anything
+    runs."""
+    from mmwsss.stages.pipeline import PipelineRun
+    path = osp.join(REPO, 'configs', 'custom', template)
+    data = _folder_with_a_mask(tmp_path)
+
+    def plan(work):
+        cfg = Config.fromfile(path)
+        cfg.data_root = str(data)
+        cfg.work_dir = str(tmp_path / work)
+        prepare_config(cfg, path)
+        return PipelineRun(cfg, 'none', None, False)
+
+    with_masks = plan('with')
+    assert with_masks.pixel_subset == 1
+    specs = dict(with_masks.specs)
+    assert specs['psl']['inputs']['masks'] == 'teacher_labels.labels'
+    assert specs['teacher_labels']['inputs'] == dict(
+        checkpoint='masks_only.checkpoint', under='pseudo_labels.labels',
+        rule='teacher_rule.rule')
+    assert specs['teacher_rule']['inputs']['checkpoint'] == \
+        'half_teacher.checkpoint'
+    assert 'score_teacher_labels' not in specs  # no ground truth here
+    names = with_masks.names
+    assert names.index('half_teacher') < names.index('teacher_rule') < \
+        names.index('teacher_labels') < names.index('psl')
+    assert names.index('masks_only') < names.index('teacher_labels')
+    shutil.rmtree(data / 'masks')
+    tags_only = plan('without')
+    assert tags_only.pixel_subset == 0
+    assert 'teacher_labels' not in tags_only.names
+    assert dict(tags_only.specs)['psl']['inputs']['masks'] == \
+        'pseudo_labels.labels'
+
+
+def test_own_data_template_takes_a_masks_folder(tmp_path):
+    """configs/custom/ae-psl_tinyr18-d8_1xb16-12e_custom-long96.py on a
+    tagged folder with a few masks (masks/ + classes.txt, values in the
+    user's own order): the PSL stage trains those images on them, remapped
+    to the tag classes, and draws them as often as the others."""
+    from mmwsss.stages.base import StageContext
+    from mmwsss.stages.pipeline import build_stage
+    path = osp.join(REPO, 'configs', 'custom', TINY_TEMPLATE)
+    cfg = Config.fromfile(path)
+    data = _folder_with_a_mask(tmp_path)
     masks = _pseudo_masks(tmp_path, str(data / 'images'))
     os.remove(osp.join(masks, 'p0.png'))  # never needed for p0
     stage = build_stage('psl', cfg.stages.psl)

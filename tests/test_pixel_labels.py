@@ -291,6 +291,14 @@ def test_masks_only_trains_the_subset_alone_as_long_as_the_whole_split(
         stem = stems[index % len(stems)]
         assert osp.basename(item['img_path']).startswith(stem + '.')
         np.testing.assert_array_equal(item['gt_seg_map'], expected[stem])
+    # one fold held out: the other masked photos, cycled the same way
+    half = build(own_cfg(root, tmp_path, pipeline=pipeline,
+                         masks_only=dict(folds=2, held_out=0)))
+    assert len(half) == len(ids)
+    trained = stems[1::2]
+    assert [osp.basename(half.get_data_info(i)['img_path']).split('.')[0]
+            for i in range(len(half))] == \
+        [trained[i % len(trained)] for i in range(len(ids))]
     shutil.rmtree(osp.join(root, 'masks'))
     with pytest.raises(ValueError, match='masks_only=True.*none of the'):
         build(own_cfg(root, tmp_path, masks_only=True))

@@ -204,6 +204,59 @@ def test_a_changed_stage_is_never_silently_kept(init_scope, synthetic_root,
             if p.startswith('saliency.stale-')]
 
 
+def test_pixel_masks_add_the_pixel_subset_stages(init_scope, synthetic_root,
+                                                tmp_path):
+    """A pipeline's ``pixel_subset_stages`` are merged over its stages
+    only when the training images include pixel-labelled ones: the data
+    decides (a config cannot know a user's folder), a merged spec keeps
+    what it does not set, ``None`` drops a stage, and the merged shape is
+    checked like any other."""
+    from mmwsss.stages import StageError, check_overrides, run_stages
+    from mmwsss.stages.variants import with_subset_stages
+    spectral = dict(type='SpectralResidualSaliency')
+
+    def pipeline(work, pixel_list=None):
+        cfg = _cheap_pipeline(tmp_path, synthetic_root)
+        cfg.work_dir = str(tmp_path / work)
+        del cfg.stages['masks']
+        cfg.stages['dropped'] = dict(type='SaliencyStage',
+                                     config='{saliency_config}',
+                                     saliency=spectral)
+        cfg.pixel_subset_stages = dict(
+            dropped=None,
+            saliency=dict(cfg_options={'cam_dataloader.batch_size': 3}),
+            fine=dict(type='SaliencyStage', config='{saliency_config}',
+                      saliency=spectral))
+        if pixel_list:
+            for key in ('train_dataloader', 'cam_dataloader'):
+                cfg.common_cfg_options[f'{key}.dataset.pixel_labels'] = \
+                    dict(ann_file=pixel_list)
+        return cfg
+
+    merged = with_subset_stages(pipeline('w')).stages
+    assert sorted(merged) == ['dropped', 'fine', 'saliency']
+    assert merged.dropped is None
+    assert merged.saliency.type == 'SaliencyStage'  # kept, option added
+    assert merged.saliency.cfg_options == {'cam_dataloader.batch_size': 3}
+
+    tags_only = run_stages(pipeline('tags'))
+    assert sorted(tags_only) == ['dropped', 'saliency']
+    listing = tmp_path / 'pixel.txt'
+    ids = open(osp.join(synthetic_root, 'ImageSets', 'Segmentation',
+                        'train.txt')).read().split()
+    listing.write_text('\n'.join(ids[:2]) + '\n')
+    with_masks = run_stages(pipeline('masks', str(listing)))
+    assert sorted(with_masks) == ['fine', 'saliency']
+    assert with_masks['fine']['tally']['written'] == 24
+    # a stage that only the subset adds is set through its own key
+    with pytest.raises(ValueError, match='pixel_subset_stages.fine.x'):
+        check_overrides(pipeline('w'), {'stages.fine.x': 1}, 'p.py')
+    cfg = pipeline('typo', str(listing))
+    cfg.pixel_subset_stages.fine.inputs = dict(maps='saliency.mpas')
+    with pytest.raises(StageError, match="'mpas'"):
+        run_stages(cfg)
+
+
 def test_a_stage_on_another_dataset_stops_the_run(init_scope,
                                                   synthetic_root, tmp_path):
     from mmwsss.stages import StageError, run_stages

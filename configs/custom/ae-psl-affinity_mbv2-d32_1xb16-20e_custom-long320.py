@@ -15,3 +15,4 @@ stages = {
     for name, stage in _base_.affinity_stages.items()
     if name != 'score_affinity_labels'
 }
+pixel_subset_stages = _base_.affinity_subset_stages

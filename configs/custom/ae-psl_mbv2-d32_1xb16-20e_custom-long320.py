@@ -34,3 +34,8 @@ stages = dict(
     score_psl_online_labels=None,
     score_psl_plus_labels=None,
     score_test=None)
+# A folder with masks/ for some photos (README, "A few pixel masks"): the
+# masked photos train on their masks, choose the pseudo-mask thresholds, and
+# teach the segmentor that labels the rest (configs/_base_/pipelines/
+# masks_teacher.py, added by the run when it finds the masks).
+pixel_subset_stages = dict(score_teacher_labels=None)

@@ -13,3 +13,4 @@ _base_ = [
 classifier = 'ae_tinyr18-d8_1xb16-20-8-8e_custom-long96.py'
 segmentor = 'psl_tinyr18-d8_1xb16-12e_custom-long96.py'
 stages = _base_.tiny_network_stages
+pixel_subset_stages = _base_.tiny_network_subset_stages

@@ -25,7 +25,7 @@ import json
 import os
 import os.path as osp
 from collections import Counter
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Union
 
 import numpy as np
 from mmengine.fileio import list_from_file
@@ -35,7 +35,7 @@ from mmwsss.registry import DATASETS
 from mmwsss.utils.io import atomic_write, image_stem, read_mask
 from mmwsss.utils.labels import image_candidate_sets, inseparable_class_groups
 from .pixel_labels import (CLASSES_FILE, check_true_mask, mask_files,
-                           parse_pixel_labels, read_mask_classes)
+                           parse_pixel_labels, read_mask_classes, subset_fold)
 
 DEFAULT_CACHE_DIR = osp.join(osp.expanduser('~'), '.cache', 'mmwsss')
 
@@ -132,7 +132,10 @@ class ImageLabelSegDataset(BaseSegDataset):
             beat): the data list holds the subset's images, repeated in
             turn to the length of the whole split, so that an epoch, and a
             recipe's schedule, has as many iterations as with every image.
-            Nothing is routed; an error without a subset.
+            Nothing is routed; an error without a subset.  A dict
+            ``dict(folds=K, held_out=F)`` trains on the subset less its
+            fold ``F`` of ``K`` (:func:`~.pixel_labels.subset_fold`): a
+            model tested on images it never saw.
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -144,7 +147,7 @@ class ImageLabelSegDataset(BaseSegDataset):
                  proposal_path: Optional[str] = None,
                  pixel_labels: Optional[dict] = None,
                  candidate_sets: bool = True,
-                 masks_only: bool = False,
+                 masks_only: Union[bool, dict] = False,
                  **kwargs) -> None:
         self.label_cache_dir = label_cache_dir
         self.pseudo_seg_map_path = pseudo_seg_map_path
@@ -275,6 +278,8 @@ class ImageLabelSegDataset(BaseSegDataset):
     def _masks_only_list(self, data_list: List[dict]) -> List[dict]:
         """The subset on its true masks, cycled to ``len(data_list)``."""
         subset = [info for info in data_list if info['pixel_labelled']]
+        if isinstance(self.masks_only, dict):
+            subset = subset_fold(subset, **self.masks_only)
         if not subset:
             raise ValueError(
                 f'{type(self).__name__}: masks_only=True trains on the '

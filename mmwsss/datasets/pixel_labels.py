@@ -98,6 +98,25 @@ def pixel_labelled_infos(dataset) -> List[dict]:
     return [info for info in infos if info.get('pixel_labelled')]
 
 
+def subset_fold(items: Sequence, folds: int, held_out: int,
+                take: str = 'train') -> list:
+    """One side of a ``folds``-fold split of the pixel-labelled subset
+    (``items`` in dataset order): the held-out fold is every ``folds``-th
+    item from position ``held_out``; ``take='train'`` gives the others.
+    A subset smaller than ``folds`` holds nothing out (too few to test
+    anything on): its training side is the whole subset."""
+    if not isinstance(folds, int) or folds < 2 or \
+            not 0 <= held_out < folds:
+        raise ValueError(f'folds={folds!r}, held_out={held_out!r}: need '
+                         'folds >= 2 and 0 <= held_out < folds')
+    if take not in ('train', 'held_out'):
+        raise ValueError(f"take must be 'train' or 'held_out', got {take!r}")
+    held = (lambda i: False) if len(items) < folds else \
+        (lambda i: i % folds == held_out)
+    return [item for i, item in enumerate(items)
+            if held(i) == (take == 'held_out')]
+
+
 def read_mask_classes(path: str, classes: Sequence[str]) -> Dict[int, int]:
     """``label_map`` (mask value -> dataset class index) of a
     ``classes.txt``: the first line names value 0, background (whatever

@@ -14,6 +14,7 @@ from .label_stages import (AffinityLabelStage, CAMStage, PredictedLabelStage,
                            ScoreLabelsStage, SplitSimpleImagesStage)
 from .pipeline import MARKER, read_marker, run_stages, trained_model
 from .spec_checks import check_overrides
+from .teacher_stages import TeacherRuleStage
 from .train_stages import AdversarialErasingStage, TestStage, TrainStage
 
 __all__ = [
@@ -25,5 +26,5 @@ __all__ = [
     'AffinityLabelStage', 'SaliencyStage', 'ScoreLabelsStage',
     'SplitSimpleImagesStage', 'TestStage', 'TrainStage',
     'AdversarialErasingStage', 'LocalizationMapStage', 'ProposalScoreStage',
-    'ProposalStage'
+    'ProposalStage', 'TeacherRuleStage'
 ]

@@ -32,6 +32,7 @@ from mmwsss.pseudo_labels.cue_checks import (SALIENCY_MODES, cue_agreement,
                                              describe_cue_agreement)
 from mmwsss.pseudo_labels.masks import (MODES, PSEUDO_LABEL_DEFAULTS,
                                         check_contested, mask_cues_needed)
+from mmwsss.pseudo_labels.teacher_rule import read_teacher_rule
 from mmwsss.registry import STAGES
 from mmwsss.saliency import build_saliency
 from mmwsss.utils.io import atomic_write
@@ -184,12 +185,15 @@ class PredictedLabelStage(MaskStage):
     pixels.  With an input ``under`` instead, the prediction's object
     pixels go over those masks, which decide where it says background (a
     teacher's masks over the cue masks,
-    :mod:`mmwsss.pseudo_labels.psl_plus`).  An input ``simple`` (an
+    :mod:`mmwsss.pseudo_labels.psl_plus`), unless an input ``rule`` (the
+    choice of :class:`~.teacher_stages.TeacherRuleStage`) says the
+    teacher's masks go alone.  An input ``simple`` (an
     image-id list) may pick the images through a ``{simple}`` placeholder.
     """
     INPUTS = dict(checkpoint=Port('checkpoint'),
                   keep=Port('masks', required=False),
                   under=Port('masks', required=False),
+                  rule=Port('json', required=False),
                   simple=placeholder_port('list'))
 
     def __init__(self, crf: Optional[str] = None,
@@ -204,12 +208,17 @@ class PredictedLabelStage(MaskStage):
     def run(self, ctx: StageContext, cfg: Config) -> Dict[str, str]:
         dataset, model = self.dataset_and_model(ctx, cfg)
         out_dir = osp.join(ctx.stage_dir, 'labels')
+        under = ctx.inputs.get('under')
+        if under and ctx.inputs.get('rule'):
+            rule = read_teacher_rule(ctx.inputs['rule'])
+            print_log(f'stage {ctx.name!r}: teacher rule {rule!r} (from '
+                      f'{ctx.inputs["rule"]})', logger='current')
+            under = under if rule == 'under' else None
         self.record(ctx, make_psl_plus_labels(
             model, dataset, out_dir, crf=self.crf,
             use_cls_weights=self.use_cls_weights,
             absent_classes=self.absent_classes, crf_workers=self.crf_workers,
-            keep_masks_dir=ctx.inputs.get('keep'),
-            under_masks_dir=ctx.inputs.get('under'),
+            keep_masks_dir=ctx.inputs.get('keep'), under_masks_dir=under,
             **self.loader_settings(cfg)))
         self.check_masks(ctx, dataset, out_dir)
         return dict(labels='labels')

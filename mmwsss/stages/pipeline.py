@@ -45,11 +45,13 @@ from mmwsss.utils.work_dir_lock import work_dir_lock
 from .base import BaseStage, StageContext
 from .data_checks import write_data_check
 from .dataset_record import DatasetRecords, PipelineDataset
-from .graph import (StageError, build_stage, check_pipeline, ordered_specs,
-                    pipeline_variables)
+from .graph import (PipelinePlan, StageError, build_stage, check_pipeline,
+                    ordered_specs, pipeline_variables)
 from .record import (MARKER, data_prints, fingerprint, keep_finished,
                      marker_output, read_marker, resolve_inputs, write_marker,
                      write_started)
+from .variants import (SUBSET_STAGES, pixel_subset_size, subset_stages,
+                       with_subset_stages)
 
 __all__ = ['MARKER', 'StageError', 'build_stage', 'ordered_specs',
            'pipeline_variables', 'read_marker', 'resolve_inputs',
@@ -61,20 +63,41 @@ class PipelineRun:
 
     def __init__(self, cfg: Config, launcher: str, only: Optional[str],
                  redo_changed: bool) -> None:
-        plan = check_pipeline(cfg, only)
-        self.specs, self.names = plan.specs, plan.names
         self.only, self.launcher = only, launcher
         self.redo_changed = redo_changed
         # files in the work dir are ours: never unpickled beyond the
         # allowlist of checkpoint types, whatever a tampered file holds
         self.work_dir = protect_work_dir(cfg.work_dir)
         self.config_path = cfg.filename
-        self.config_dir = plan.config_dir
-        self.common, self.variables = plan.common, plan.variables
-        self.stages = plan.stages
         self.dataset_check = dict(cfg.get('dataset_check') or {})
         self.dataset = PipelineDataset()
         self.records = DatasetRecords(self.work_dir)
+        self.pixel_subset = 0
+        if not subset_stages(cfg):
+            self._use(check_pipeline(cfg, only))
+            return
+        # the data decides the shape (mmwsss.stages.variants)
+        self._use(check_pipeline(cfg))
+        self.pixel_subset = self._pixel_subset_size()
+        if self.pixel_subset:
+            cfg = with_subset_stages(cfg)
+            print_log(f'{self.pixel_subset} training images have pixel '
+                      f'masks: the pipeline runs its {SUBSET_STAGES} '
+                      f'({", ".join(subset_stages(cfg))})', logger='current')
+        self._use(check_pipeline(cfg, only))
+
+    def _use(self, plan: PipelinePlan) -> None:
+        """Run the stages of a checked plan."""
+        self.specs, self.names = plan.specs, plan.names
+        self.config_dir = plan.config_dir
+        self.common, self.variables = plan.common, plan.variables
+        self.stages = plan.stages
+
+    def _pixel_subset_size(self) -> int:
+        """Pixel-labelled images among the training images (0 when no
+        stage reads them)."""
+        found = self.training_config()
+        return pixel_subset_size(found[1], found[0]) if found else 0
 
     def context(self, name: str, stage: BaseStage,
                 resolve: bool = True) -> Tuple[StageContext, Dict[str, str]]:

@@ -29,8 +29,11 @@ RUNNER_KEYS = ('load_from', 'resume', 'randomness', 'env_cfg', 'launcher',
                'log_processor', 'experiment_name', 'auto_scale_lr',
                'default_scope', 'work_dir', 'train_cfg', 'val_cfg',
                'test_cfg', 'optim_wrapper', 'param_scheduler')
+#: the pipeline config key of the stages that apply when some training
+#: images have pixel masks (:mod:`mmwsss.stages.variants`)
+SUBSET_STAGES = 'pixel_subset_stages'
 PIPELINE_KEYS = ('stages', 'common_cfg_options', 'final_model',
-                 'dataset_check', 'data_root')
+                 'dataset_check', 'data_root', SUBSET_STAGES)
 _HINTS = {'seed': 'randomness.seed (or the --seed flag)'}
 
 
@@ -151,19 +154,24 @@ def missing_part(tree: Dict[str, Any],
 
 
 def override_problems(options: Dict[str, Any], tree: Dict[str, Any],
-                      stage_names: Optional[Sequence[str]] = None
-                      ) -> List[str]:
+                      stage_names: Optional[Sequence[str]] = None,
+                      subset_names: Sequence[str] = ()) -> List[str]:
     """``--cfg-options`` keys that match nothing (:func:`missing_part`):
     MMEngine would add them and nobody would read them.  On a pipeline
     config (``stage_names`` given) its own keys may be added, and a
     ``stages.NAME`` key must name a stage (what it sets in the stage is
-    checked with the stage's spec)."""
+    checked with the stage's spec; one of ``subset_names``, the stages
+    only a pixel subset adds, is set through ``pixel_subset_stages``)."""
     problems = []
     for key in options:
         head, _, rest = str(key).partition('.')
         if stage_names is not None and head == 'stages':
             stage = rest.split('.')[0]
-            if stage not in stage_names:
+            if stage in subset_names:
+                problems.append(f'--cfg-options {key}: stage {stage!r} runs '
+                                'only when some training images have pixel '
+                                f'masks: set {SUBSET_STAGES}.{rest}')
+            elif stage not in stage_names:
                 problems.append(f'--cfg-options {key}: no stage {stage!r}'
                                 f'{closest(stage, stage_names)}')
             continue
@@ -183,6 +191,9 @@ def check_overrides(cfg, options: Dict[str, Any], config_path: str) -> None:
     :func:`override_problems`)."""
     stages = cfg.get('stages')
     names = list(stages) if isinstance(stages, dict) else None
-    problems = override_problems(options, dict(cfg.items()), names)
+    extra = cfg.get(SUBSET_STAGES)
+    subset_names = [name for name in extra or {} if name not in (names or [])]
+    problems = override_problems(options, dict(cfg.items()), names,
+                                 subset_names)
     if problems:
         raise ValueError(f'{config_path}: ' + '; '.join(problems))

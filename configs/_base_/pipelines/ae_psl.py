@@ -11,6 +11,7 @@
 # child config's folder.  The score_* stages are evaluation only: they read
 # the training ground truth to measure each rung of the ladder; nothing
 # trains on what they write.
+_base_ = ['./masks_teacher.py']
 classifier = None  # the AE classifier config (a child sets it)
 segmentor = None  # the PSL segmentor config (a child sets it)
 # the model tools/test.py and tools/infer.py take from a finished work dir
@@ -96,3 +97,8 @@ stages = dict(
                     dataset_key='test_dataloader',
                     inputs=dict(labels='test.predictions')),
 )
+# When some training images have pixel masks (a pixel list, or a user's
+# masks/ folder), the run adds the masks' teacher (masks_teacher.py) and PSL
+# trains on its masks: mmwsss/stages/variants.py.  A child drops it with
+# pixel_subset_stages = None.
+pixel_subset_stages = _base_.teacher_stages

@@ -8,6 +8,7 @@
 #             '../_base_/pipelines/affinity_rung.py']
 #   affinity = '../affinity/affinitynet_mbv2-d16_1xb16-8e_msrc17-224x320.py'
 #   stages = _base_.affinity_stages
+#   pixel_subset_stages = _base_.affinity_subset_stages
 #
 # (MMEngine refuses a key two bases both set, so the stages come under
 # their own name and the child merges them into its pipeline's.)
@@ -34,3 +35,8 @@ affinity_stages = dict(
         type='ScoreLabelsStage', config='{classifier}',
         inputs=dict(labels='affinity_labels.labels')),
 )
+# with pixel masks for some images, the masks' teacher lays its objects over
+# the completed masks (masks_teacher.py)
+affinity_subset_stages = dict(
+    teacher_rule=dict(inputs=dict(under='affinity_labels.labels')),
+    teacher_labels=dict(inputs=dict(under='affinity_labels.labels')))

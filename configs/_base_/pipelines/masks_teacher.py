@@ -1,10 +1,7 @@
-# The pixel-labelled subset as a teacher, for an AE-PSL pipeline with a
-# subset.  A child adds this fragment to its bases and merges the stages
-# (as the affinity rung's: MMEngine refuses a key two bases both set):
-#
-#   _base_ = ['./ae-psl-pixel10pct_mbv2-d32_1xb16-20e_msrc17-224x320.py',
-#             '../_base_/pipelines/masks_teacher.py']
-#   stages = _base_.teacher_stages
+# The pixel-labelled subset as a teacher: the stages the AE-PSL and STC
+# pipelines add when some training images have pixel masks (ae_psl.py and
+# stc.py name them as their pixel_subset_stages; the run decides from the
+# data, mmwsss/stages/variants.py):
 #
 #  - masks_only: the segmentor trained on the subset's true masks alone
 #    (its images repeated to the train split's length: the recipe's number
@@ -14,23 +11,38 @@
 #    to its tags (PSL++'s step, dense CRF), and its object pixels go over
 #    the tag-cue pseudo masks, which decide where it sees background
 #    (mmwsss/pseudo_labels/psl_plus.py says why);
+#  - unless a teacher trained on half of the subset finds, on the other
+#    half, that its masks alone beat its objects over the cue masks
+#    (half_teacher, teacher_rule; mmwsss/pseudo_labels/teacher_rule.py):
+#    then the teacher's masks go alone;
 #  - PSL trains on those masks (the subset on its true masks, as before).
-# STC's pipelines take stc_teacher_stages the same way: the DCNN is the
-# teacher, and its objects go over E-DCNN's masks, which P-DCNN trains on.
+# STC's pipelines take stc_teacher_stages: the DCNN is the teacher, and its
+# objects go over E-DCNN's masks, which P-DCNN trains on.
 _masks_only = {
     'train_dataloader.dataset.masks_only': True,
     'train_dataloader.dataset.pseudo_seg_map_path': None
 }
+# the half the rule is chosen on: every 2nd pixel-labelled image
+_fold = dict(folds=2, held_out=0)
+_half_masks = dict(_masks_only,
+                   **{'train_dataloader.dataset.masks_only': _fold})
 teacher_stages = dict(
     masks_only=dict(
         type='TrainStage', config='{segmentor}', cfg_options=_masks_only),
     test_masks_only=dict(type='TestStage', config='{segmentor}',
                          inputs=dict(checkpoint='masks_only.checkpoint')),
+    half_teacher=dict(
+        type='TrainStage', config='{segmentor}', cfg_options=_half_masks),
+    teacher_rule=dict(
+        type='TeacherRuleStage', config='{segmentor}', crf='deeplab',
+        crf_workers='auto', **_fold,
+        inputs=dict(checkpoint='half_teacher.checkpoint',
+                    under='pseudo_labels.labels')),
     teacher_labels=dict(
         type='PSLPlusLabelStage', config='{segmentor}', crf='deeplab',
         crf_workers='auto',
         inputs=dict(checkpoint='masks_only.checkpoint',
-                    under='pseudo_labels.labels')),
+                    under='pseudo_labels.labels', rule='teacher_rule.rule')),
     psl=dict(inputs=dict(masks='teacher_labels.labels')),
     # evaluation only: the teacher's masks on the training images
     score_teacher_labels=dict(
@@ -41,11 +53,18 @@ stc_teacher_stages = dict(
         type='TrainStage', config='{dcnn}', cfg_options=_masks_only),
     test_masks_only=dict(type='TestStage', config='{dcnn}',
                          inputs=dict(checkpoint='masks_only.checkpoint')),
+    half_teacher=dict(
+        type='TrainStage', config='{dcnn}', cfg_options=_half_masks),
+    teacher_rule=dict(
+        type='TeacherRuleStage', config='{dcnn}', crf='deeplab',
+        crf_workers='auto', **_fold,
+        inputs=dict(checkpoint='half_teacher.checkpoint',
+                    under='e_labels.labels')),
     teacher_labels=dict(
         type='PSLPlusLabelStage', config='{dcnn}', crf='deeplab',
         crf_workers='auto',
         inputs=dict(checkpoint='masks_only.checkpoint',
-                    under='e_labels.labels')),
+                    under='e_labels.labels', rule='teacher_rule.rule')),
     p_dcnn=dict(inputs=dict(masks='teacher_labels.labels')),
     # evaluation only: the teacher's masks on the training images
     score_teacher_labels=dict(

@@ -12,6 +12,7 @@
 #
 #   _base_ = ['../_base_/pipelines/stc.py']
 #   dcnn = 'stc-dcnn_mbv2-d32_1xb16-20e_msrc17-224x320.py'
+_base_ = ['./masks_teacher.py']
 dcnn = None
 final_model = 'p_dcnn'
 stages = dict(
@@ -71,3 +72,7 @@ stages = dict(
                     dataset_key='test_dataloader',
                     inputs=dict(labels='test.predictions')),
 )
+# With pixel masks for some training images (a pixel list, or a user's
+# masks/ folder) the DCNN trained on them alone teaches P-DCNN
+# (masks_teacher.py; mmwsss/stages/variants.py).
+pixel_subset_stages = _base_.stc_teacher_stages

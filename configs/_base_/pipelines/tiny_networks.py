@@ -1,7 +1,9 @@
 # The AE-PSL stage settings of the small from-scratch networks (the tiny
 # ResNet of the synthetic demo and of the own-data CI template): a child
 # pipeline adds this fragment to its bases and takes `stages =
-# _base_.tiny_network_stages` (plus its own).  No ImageNet weights exist
+# _base_.tiny_network_stages` (plus its own), and `pixel_subset_stages =
+# _base_.tiny_network_subset_stages` (the masks' teacher starts from the
+# classifier's backbone too).  No ImageNet weights exist
 # for the tiny ResNet: the segmentor's backbone starts from the AE
 # classifier's (trained on image labels only), as a VGG16 segmentor starts
 # from ImageNet in the paper.
@@ -21,3 +23,11 @@ tiny_network_stages = dict(
     psl_plus_labels=dict(crf_workers=1),
     psl_plus=dict(inputs=dict(classifier_checkpoint='classifier.checkpoint'),
                   cfg_options=segmentor_init))
+_from_classifier = dict(
+    inputs=dict(classifier_checkpoint='classifier.checkpoint'),
+    cfg_options=segmentor_init)
+tiny_network_subset_stages = dict(
+    masks_only=_from_classifier,
+    half_teacher=_from_classifier,
+    teacher_rule=dict(crf_workers=1),
+    teacher_labels=dict(crf_workers=1))
