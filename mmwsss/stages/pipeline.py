@@ -23,6 +23,10 @@ Inputs are checked before a stage starts: a ``'STAGE.OUTPUT'`` input needs
 STAGE's marker, the output path inside STAGE's folder, and (for folders)
 at least as many files as STAGE recorded when it finished.
 
+When some training images have pixel masks, a pipeline's
+``pixel_subset_stages`` are merged over its stages before anything runs
+(:mod:`mmwsss.stages.variants`).
+
 Every stage that reads training images must read the pipeline's
 (:class:`~mmwsss.stages.dataset_record.PipelineDataset`).
 
@@ -81,9 +85,11 @@ class PipelineRun:
         self.pixel_subset = self._pixel_subset_size()
         if self.pixel_subset:
             cfg = with_subset_stages(cfg)
+            changed = [name for name, spec in subset_stages(cfg).items()
+                       if spec is not None]
             print_log(f'{self.pixel_subset} training images have pixel '
-                      f'masks: the pipeline runs its {SUBSET_STAGES} '
-                      f'({", ".join(subset_stages(cfg))})', logger='current')
+                      f'masks: the pipeline takes its {SUBSET_STAGES} '
+                      f'({", ".join(changed)})', logger='current')
         self._use(check_pipeline(cfg, only))
 
     def _use(self, plan: PipelinePlan) -> None:
