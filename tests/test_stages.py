@@ -204,8 +204,8 @@ def test_a_changed_stage_is_never_silently_kept(init_scope, synthetic_root,
             if p.startswith('saliency.stale-')]
 
 
-def test_pixel_masks_add_the_pixel_subset_stages(init_scope, synthetic_root,
-                                                tmp_path):
+def test_pixel_masks_add_the_pixel_subset_stages(init_scope,
+                                                 synthetic_root, tmp_path):
     """A pipeline's ``pixel_subset_stages`` are merged over its stages
     only when the training images include pixel-labelled ones: the data
     decides (a config cannot know a user's folder), a merged spec keeps

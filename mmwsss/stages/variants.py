@@ -7,7 +7,8 @@ pipeline names both shapes: ``stages`` for tags alone, and
 training images include a pixel-labelled subset.  The merge is the one a
 child config's ``stages`` gets over its base's: a stage's dict is merged
 key by key (``psl=dict(inputs=dict(masks='teacher_labels.labels'))``
-rewires one input), a new name adds a stage, ``None`` drops one.  The run
+rewires one input, ``None`` for an input drops it), a new name adds a
+stage, ``None`` drops one.  The run
 decides from the data before anything runs and logs which shape it took;
 ``--cfg-options pixel_subset_stages=None`` keeps the tags-only shape
 whatever the data holds.
@@ -36,9 +37,15 @@ def subset_stages(cfg: Config) -> Dict[str, object]:
 
 def with_subset_stages(cfg: Config) -> Config:
     """A copy of ``cfg`` whose ``stages`` have its ``pixel_subset_stages``
-    merged over them (the module docstring says how)."""
+    merged over them (the module docstring says how; an input set to
+    ``None`` is dropped, as a stage set to ``None`` is)."""
     merged = copy.deepcopy(cfg)
     merged.merge_from_dict({'stages': copy.deepcopy(subset_stages(cfg))})
+    for spec in merged.stages.values():
+        inputs = spec.get('inputs') if isinstance(spec, dict) else None
+        if isinstance(inputs, dict):
+            for name in [k for k, v in inputs.items() if v is None]:
+                del inputs[name]
     return merged
 
 

@@ -14,6 +14,7 @@
 #   _base_ = ['../_base_/pipelines/hcp.py']
 #   classifier = 'hcp-classifier_mbv2-d16_1xb16-12e_msrc17-long320.py'
 #   segmentor = '../stc/stc-dcnn_mbv2-d32_1xb16-20e_msrc17-224x320.py'
+_base_ = ['./masks_teacher.py']
 classifier = None
 segmentor = None
 final_model = 'segmentation'
@@ -63,3 +64,6 @@ stages = dict(
                     dataset_key='test_dataloader',
                     inputs=dict(labels='test.predictions')),
 )
+# With pixel masks for some training images the segmentation net trained on
+# them alone teaches (masks_teacher.py; mmwsss/stages/variants.py).
+pixel_subset_stages = _base_.hcp_teacher_stages

@@ -16,8 +16,12 @@
 #    (half_teacher, teacher_rule; mmwsss/pseudo_labels/teacher_rule.py):
 #    then the teacher's masks go alone;
 #  - PSL trains on those masks (the subset on its true masks, as before).
-# STC's pipelines take stc_teacher_stages: the DCNN is the teacher, and its
-# objects go over E-DCNN's masks, which P-DCNN trains on.
+# STC's pipelines take stc_teacher_stages: the DCNN is the teacher (it has
+# no classification branch to re-weight by), and its objects go over
+# E-DCNN's masks, which P-DCNN trains on.  HCP's take
+# hcp_teacher_stages: its segmentation net is the teacher, its objects go
+# over the localization maps' argmax, and the net then trains on those
+# masks instead of the soft maps.
 _masks_only = {
     'train_dataloader.dataset.masks_only': True,
     'train_dataloader.dataset.pseudo_seg_map_path': None
@@ -57,12 +61,12 @@ stc_teacher_stages = dict(
         type='TrainStage', config='{dcnn}', cfg_options=_half_masks),
     teacher_rule=dict(
         type='TeacherRuleStage', config='{dcnn}', crf='deeplab',
-        crf_workers='auto', **_fold,
+        crf_workers='auto', use_cls_weights=False, **_fold,
         inputs=dict(checkpoint='half_teacher.checkpoint',
                     under='e_labels.labels')),
     teacher_labels=dict(
         type='PSLPlusLabelStage', config='{dcnn}', crf='deeplab',
-        crf_workers='auto',
+        crf_workers='auto', use_cls_weights=False,
         inputs=dict(checkpoint='masks_only.checkpoint',
                     under='e_labels.labels', rule='teacher_rule.rule')),
     p_dcnn=dict(inputs=dict(masks='teacher_labels.labels')),
@@ -70,3 +74,33 @@ stc_teacher_stages = dict(
     score_teacher_labels=dict(
         type='ScoreLabelsStage', config='{dcnn}',
         inputs=dict(labels='teacher_labels.labels')))
+hcp_teacher_stages = dict(
+    masks_only=dict(
+        type='TrainStage', config='{segmentor}', cfg_options=_masks_only),
+    test_masks_only=dict(type='TestStage', config='{segmentor}',
+                         inputs=dict(checkpoint='masks_only.checkpoint')),
+    half_teacher=dict(
+        type='TrainStage', config='{segmentor}', cfg_options=_half_masks),
+    teacher_rule=dict(
+        type='TeacherRuleStage', config='{segmentor}', crf='deeplab',
+        crf_workers='auto', use_cls_weights=False, **_fold,
+        inputs=dict(checkpoint='half_teacher.checkpoint',
+                    under='localization_maps.masks')),
+    teacher_labels=dict(
+        type='PSLPlusLabelStage', config='{segmentor}', crf='deeplab',
+        crf_workers='auto', use_cls_weights=False,
+        inputs=dict(checkpoint='masks_only.checkpoint',
+                    under='localization_maps.masks',
+                    rule='teacher_rule.rule')),
+    segmentation=dict(
+        inputs=dict(maps=None, masks='teacher_labels.labels'),
+        cfg_options={
+            'train_dataloader.dataset.soft_map_path': None,
+            'train_dataloader.dataset.pseudo_seg_map_path': '{masks}'
+        }),
+    # evaluation only: the teacher's masks on the training images
+    score_teacher_labels=dict(
+        type='ScoreLabelsStage', config='{classifier}',
+        inputs=dict(labels='teacher_labels.labels',
+                    proposals='proposals.proposals'),
+        cfg_options={'cam_dataloader.dataset.proposal_path': '{proposals}'}))
