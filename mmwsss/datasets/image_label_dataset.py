@@ -135,7 +135,9 @@ class ImageLabelSegDataset(BaseSegDataset):
             Nothing is routed; an error without a subset.  A dict
             ``dict(folds=K, held_out=F)`` trains on the subset less its
             fold ``F`` of ``K`` (:func:`~.pixel_labels.subset_fold`): a
-            model tested on images it never saw.
+            model tested on images it never saw; the list is shortened in
+            proportion, so that each image is drawn as often as with the
+            whole subset (and training costs that much less).
         **kwargs: everything :class:`mmseg.datasets.BaseSegDataset` takes.
     """
 
@@ -278,8 +280,12 @@ class ImageLabelSegDataset(BaseSegDataset):
     def _masks_only_list(self, data_list: List[dict]) -> List[dict]:
         """The subset on its true masks, cycled to ``len(data_list)``."""
         subset = [info for info in data_list if info['pixel_labelled']]
-        if isinstance(self.masks_only, dict):
-            subset = subset_fold(subset, **self.masks_only)
+        length = len(data_list)
+        if isinstance(self.masks_only, dict) and subset:
+            fold = subset_fold(subset, **self.masks_only)
+            # each image as often as when the whole subset trains
+            length = max(1, round(length * len(fold) / len(subset)))
+            subset = fold
         if not subset:
             raise ValueError(
                 f'{type(self).__name__}: masks_only=True trains on the '
@@ -287,7 +293,7 @@ class ImageLabelSegDataset(BaseSegDataset):
                 f'{len(data_list)} images has a true mask (pixel_labels='
                 f'{self.pixel_labels})')
         self._route_true_masks(subset)
-        return [dict(subset[i % len(subset)]) for i in range(len(data_list))]
+        return [dict(subset[i % len(subset)]) for i in range(length)]
 
     def _mark_pixel_labelled(self, data_list: List[dict]) -> None:
         """Flag every image in or out of the pixel-labelled subset and
