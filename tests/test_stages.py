@@ -513,6 +513,23 @@ def test_stage_report_skips_folders_that_are_not_stages(tmp_path):
         dict(stage='psl', status='incomplete')]
 
 
+def test_stage_report_shows_the_teacher_rule_chosen(tmp_path):
+    """The teacher rule stage's choice and both rules' scores (its
+    marker's report) are in the stage report."""
+    report = _load_tool('stage_report')
+    folder = tmp_path / 'teacher_rule'
+    folder.mkdir()
+    (folder / 'stage_done.json').write_text(json.dumps(dict(
+        stage='teacher_rule', type='TeacherRuleStage', outputs={},
+        seconds=3.0, finished='2026-12-05 17:35:13',
+        choice=dict(rule='under', images=15, scores=dict(
+            under=dict(mIoU=82.5), alone=dict(mIoU=30.4))))))
+    row, = report.stage_rows(str(tmp_path))
+    assert row['result'] == {'rule': 'under', 'under mIoU': 82.5,
+                             'alone mIoU': 30.4}
+    assert 'rule under, under mIoU 82.50' in report.markdown([row])
+
+
 def test_seed_and_amp_reach_every_training_stage(init_scope, tmp_path):
     """tools/train.py --seed / --amp on a pipeline: every training
     stage's resolved config gets them."""

@@ -63,6 +63,12 @@ def stage_rows(work_dir: str):
         cues = marker.get('cues')  # how often the cues disagreed (train)
         if cues:
             row['result'] = dict(row.get('result', {}), **cues)
+        choice = marker.get('choice')  # the teacher's rule, and its scores
+        if choice:
+            row['result'] = dict(
+                row.get('result', {}), rule=choice['rule'],
+                **{f'{rule} mIoU': scores['mIoU']
+                   for rule, scores in choice.get('scores', {}).items()})
         rows.append(row)
     return sorted(rows, key=lambda r: r.get('finished', '~'))
 
