@@ -1,7 +1,7 @@
-# The pixel-labelled subset as a teacher: the stages the AE-PSL and STC
-# pipelines add when some training images have pixel masks (ae_psl.py and
-# stc.py name them as their pixel_subset_stages; the run decides from the
-# data, mmwsss/stages/variants.py):
+# The pixel-labelled subset as a teacher: the stages the AE-PSL, STC and
+# HCP pipelines add when some training images have pixel masks (ae_psl.py,
+# stc.py and hcp.py name them as their pixel_subset_stages; the run
+# decides from the data, mmwsss/stages/variants.py):
 #
 #  - masks_only: the segmentor trained on the subset's true masks alone
 #    (its images repeated to the train split's length: the recipe's number
