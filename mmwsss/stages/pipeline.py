@@ -80,17 +80,19 @@ class PipelineRun:
         if not subset_stages(cfg):
             self._use(check_pipeline(cfg, only))
             return
-        # the data decides the shape (mmwsss.stages.variants)
+        # the data decides the shape (mmwsss.stages.variants); the plan
+        # that found the training images is kept when the shape stays
         self._use(check_pipeline(cfg))
         self.pixel_subset = self._pixel_subset_size()
         if self.pixel_subset:
-            cfg = with_subset_stages(cfg)
             changed = [name for name, spec in subset_stages(cfg).items()
                        if spec is not None]
             print_log(f'{self.pixel_subset} training images have pixel '
                       f'masks: the pipeline takes its {SUBSET_STAGES} '
                       f'({", ".join(changed)})', logger='current')
-        self._use(check_pipeline(cfg, only))
+            self._use(check_pipeline(with_subset_stages(cfg), only))
+        elif only is not None:
+            self._use(check_pipeline(cfg, only))
 
     def _use(self, plan: PipelinePlan) -> None:
         """Run the stages of a checked plan."""
